@@ -1,0 +1,24 @@
+// The chain layer's public surface: contract artifacts, deployment, clients and the on-chain identifiers.
+
+export { type Anvil, type AnvilOptions, startAnvil } from "./anvil.ts";
+export {
+  escrowAbi,
+  groundworkGovernorAbi,
+  providerRegistryAbi,
+  rewardsAbi,
+  timelockControllerAbi,
+  tokenAbi,
+  treasuryAbi,
+} from "./artifacts.generated.ts";
+export { type ChainWallet, chainFor, createChainPublicClient, createChainWallet } from "./clients.ts";
+export { DeployError, type DeployParams, deployGroundwork } from "./deploy.ts";
+export {
+  type ContractName,
+  type Deployment,
+  deploymentPath,
+  deploymentSchema,
+  readDeployment,
+  writeDeployment,
+} from "./deployment.ts";
+export { resourceTypeId } from "./resource-type.ts";
+export { ContractRevertedError, wrapChainError, writeContractAndWait } from "./write-contract.ts";

@@ -1,0 +1,21 @@
+// Every `gw` command, one file each.
+import type { Command } from "../command.ts";
+import { accountBalanceCommand } from "./account-balance.ts";
+import { accountCreateCommand } from "./account-create.ts";
+import { accountDepositCommand } from "./account-deposit.ts";
+import { accountImportCommand } from "./account-import.ts";
+import { accountListCommand } from "./account-list.ts";
+import { accountWithdrawCommand } from "./account-withdraw.ts";
+import { startCommand } from "./start.ts";
+import { statusCommand } from "./status.ts";
+
+export const commands: Command[] = [
+  startCommand,
+  statusCommand,
+  accountCreateCommand,
+  accountImportCommand,
+  accountListCommand,
+  accountBalanceCommand,
+  accountDepositCommand,
+  accountWithdrawCommand,
+];

@@ -1,0 +1,92 @@
+// The `gw` entry: finds the command from its words, parses flags strictly, runs it, prints text or --json,
+// and maps errors to exit codes (2 bad input, 3 wrong state, 4 remote failure, 5 timeout, 1 anything else).
+import { parseArgs } from "node:util";
+import { asGroundworkError, exitCodeFor, InvalidInputError } from "../core/errors.ts";
+import type { Command } from "./command.ts";
+import { commands } from "./commands/index.ts";
+import { createCliContext, globalOptionSpec, resolveGlobalOptions } from "./context.ts";
+import { toJsonLine } from "./format.ts";
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  let best: Command | undefined;
+  for (const command of commands) {
+    if (command.words.every((w, i) => words[i] === w) && command.words.length > (best?.words.length ?? 0)) {
+      best = command;
+    }
+  }
+  if (!best) return undefined;
+  // Drop the command's own words (the first occurrences) and keep everything else in order.
+  const rest = [...argv];
+  for (const word of best.words) rest.splice(rest.indexOf(word), 1);
+  return { command: best, rest };
+}
+
+function helpText(): string {
+  const lines = commands.map((c) => `  gw ${[...c.words, c.usage].join(" ").padEnd(46)} ${c.summary}`);
+  return [
+    "gw: the Groundwork command line",
+    "",
+    ...lines,
+    "",
+    "Global flags: --json  --home DIR (GW_HOME)  --rpc-url URL (GW_RPC_URL)  --account NAME (GW_ACCOUNT)",
+    "              --password-file FILE (GW_PASSWORD_FILE, or GW_PASSWORD)",
+  ].join("\n");
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const json = argv.includes("--json");
+  try {
+    const found = findCommand(argv);
+    if (!found) {
+      if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(`${helpText()}\n`);
+        return 0;
+      }
+      throw new InvalidInputError(`unknown command: ${argv.filter((a) => !a.startsWith("-")).join(" ")}`, {
+        hint: "`gw --help` lists the commands.",
+      });
+    }
+    const { command, rest } = found;
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...globalOptionSpec, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (cause) {
+      throw new InvalidInputError((cause as Error).message, {
+        hint: `Usage: gw ${command.words.join(" ")} ${command.usage}`,
+      });
+    }
+    if (parsed.values.help) {
+      process.stdout.write(`gw ${command.words.join(" ")} ${command.usage}\n  ${command.summary}\n`);
+      return 0;
+    }
+    const options = resolveGlobalOptions(parsed.values, env);
+    const ctx = createCliContext(options, env);
+    const result = await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
+    process.stdout.write(options.json ? `${toJsonLine(result.json)}\n` : `${result.text}\n`);
+    return result.exitCode ?? 0;
+  } catch (raw) {
+    const error = asGroundworkError(raw);
+    if (json) {
+      process.stderr.write(`${toJsonLine(error.toJSON())}\n`);
+    } else {
+      const detail = Object.entries(error.details)
+        .map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : toJsonLine(v)}`)
+        .join("\n");
+      process.stderr.write(
+        `error: ${error.message}\n${detail ? `${detail}\n` : ""}${error.hint ? `hint: ${error.hint}\n` : ""}`,
+      );
+      if (error.kind === "internal" && error.cause instanceof Error && env.GW_DEBUG) {
+        process.stderr.write(`${error.cause.stack}\n`);
+      }
+    }
+    return exitCodeFor[error.kind];
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2), process.env);

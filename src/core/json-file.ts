@@ -1,0 +1,55 @@
+// Atomic JSON files validated by a zod schema: a crash mid-write leaves the old file or the new one, never half of one.
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import type { z } from "zod";
+import { InvalidInputError, StateError } from "./errors.ts";
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const fd = openSync(temp, "w", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+  // The rename is durable only once the directory entry is flushed too.
+  const dirFd = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode);
+}
+
+/** Reads and validates a JSON file; `undefined` when it does not exist. */
+export function readJsonFile<S extends z.ZodType>(path: string, schema: S): z.infer<S> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new StateError(`cannot read ${path}`, { cause: error });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${path} is not valid JSON`, { cause: error, hint: "Remove or repair the file." });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidInputError(`${path} has an unexpected shape`, {
+      details: { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
+      hint: "Remove or repair the file.",
+    });
+  }
+  return parsed.data;
+}

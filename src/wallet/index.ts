@@ -1,0 +1,19 @@
+// Wallets: encrypted keystores (Web3 Secret Storage v3) and the accounts kept in them.
+export {
+  findAccount,
+  keystoreDir,
+  listAccounts,
+  parseAddress,
+  type StoredAccount,
+  saveAccount,
+  unlockAccount,
+} from "./account-store.ts";
+export {
+  decryptSecret,
+  defaultKdfCost,
+  encryptSecret,
+  type KdfCost,
+  type KeystoreFile,
+  type SecretKind,
+  WrongPasswordError,
+} from "./keystore.ts";
