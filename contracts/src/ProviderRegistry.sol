@@ -113,6 +113,8 @@ contract ProviderRegistry is Governed, IProviderRegistry {
 
     // ---------------------------------------------------------------- errors
 
+    /// @notice The constructor's genesis resource types and minimum stakes differ in length.
+    error ProviderRegistryLengthMismatch(uint256 resourceTypes, uint256 minStakes);
     /// @notice A constructor address is zero.
     error ProviderRegistryZeroAddress();
     /// @notice The node key is zero.
@@ -176,14 +178,18 @@ contract ProviderRegistry is Governed, IProviderRegistry {
     /// @param rewards_ The Rewards contract (may be a predicted address), the only caller of `jail` and `slash`.
     /// @param unbondingPeriod_ Seconds between `unbond` and `withdrawUnbonded` (at most MAX_PERIOD).
     /// @param jailDuration_ Seconds a `jail` lasts (at most MAX_PERIOD).
-    /// @dev Emits UnbondingPeriodSet and JailDurationSet.
+    /// @param initialResourceTypes Resource types enabled at genesis.
+    /// @param initialMinStakes Their minimum stakes, index for index.
+    /// @dev Emits UnbondingPeriodSet, JailDurationSet and MinStakeSet per genesis type.
     constructor(
         IERC20 token_,
         address governance_,
         address treasury_,
         address rewards_,
         uint64 unbondingPeriod_,
-        uint64 jailDuration_
+        uint64 jailDuration_,
+        bytes32[] memory initialResourceTypes,
+        uint256[] memory initialMinStakes
     ) Governed(governance_) {
         if (address(token_) == address(0) || treasury_ == address(0) || rewards_ == address(0)) {
             revert ProviderRegistryZeroAddress();
@@ -193,6 +199,13 @@ contract ProviderRegistry is Governed, IProviderRegistry {
         rewards = rewards_;
         _setUnbondingPeriod(unbondingPeriod_);
         _setJailDuration(jailDuration_);
+        // Genesis resource types: without them nobody could register until governance's first proposal passed.
+        if (initialResourceTypes.length != initialMinStakes.length) {
+            revert ProviderRegistryLengthMismatch(initialResourceTypes.length, initialMinStakes.length);
+        }
+        for (uint256 i = 0; i < initialResourceTypes.length; ++i) {
+            _setMinStake(initialResourceTypes[i], initialMinStakes[i]);
+        }
     }
 
     // ---------------------------------------------------------------- providers
@@ -379,8 +392,7 @@ contract ProviderRegistry is Governed, IProviderRegistry {
     /// @param resourceType The resource type id.
     /// @param amount The minimum bonded stake for a provider offering it.
     function setMinStake(bytes32 resourceType, uint256 amount) external onlyGovernance {
-        _minStake[resourceType] = amount;
-        emit MinStakeSet(resourceType, amount);
+        _setMinStake(resourceType, amount);
     }
 
     /// @notice Sets the unbonding period for unbondings started from now on.
@@ -537,6 +549,11 @@ contract ProviderRegistry is Governed, IProviderRegistry {
                 if (min > required) required = min;
             }
         }
+    }
+
+    function _setMinStake(bytes32 resourceType, uint256 amount) private {
+        _minStake[resourceType] = amount;
+        emit MinStakeSet(resourceType, amount);
     }
 
     function _setUnbondingPeriod(uint64 period) private {

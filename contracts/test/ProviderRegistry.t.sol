@@ -50,7 +50,9 @@ abstract contract RegistryFixture is Test {
         treasury = makeAddr("treasury");
         rewards = makeAddr("rewards");
         token = new TestToken();
-        registry = new ProviderRegistry(IERC20(address(token)), governance, treasury, rewards, UNBONDING, JAIL);
+        registry = new ProviderRegistry(
+            IERC20(address(token)), governance, treasury, rewards, UNBONDING, JAIL, new bytes32[](0), new uint256[](0)
+        );
         vm.startPrank(governance);
         registry.setMinStake(COMPUTE, COMPUTE_MIN);
         registry.setMinStake(STORAGE, STORAGE_MIN);
@@ -119,27 +121,69 @@ contract ProviderRegistryTest is RegistryFixture {
         emit ProviderRegistry.UnbondingPeriodSet(3 days);
         vm.expectEmit();
         emit ProviderRegistry.JailDurationSet(2 hours);
-        new ProviderRegistry(IERC20(address(token)), governance, treasury, rewards, 3 days, 2 hours);
+        new ProviderRegistry(
+            IERC20(address(token)), governance, treasury, rewards, 3 days, 2 hours, new bytes32[](0), new uint256[](0)
+        );
+    }
+
+    function test_constructor_setsGenesisMinStakes() public {
+        bytes32[] memory types = new bytes32[](2);
+        types[0] = keccak256("alpha");
+        types[1] = keccak256("beta");
+        uint256[] memory mins = new uint256[](2);
+        mins[0] = 5 ether;
+        mins[1] = 7 ether;
+        vm.expectEmit();
+        emit ProviderRegistry.MinStakeSet(types[0], 5 ether);
+        vm.expectEmit();
+        emit ProviderRegistry.MinStakeSet(types[1], 7 ether);
+        ProviderRegistry r =
+            new ProviderRegistry(IERC20(address(token)), governance, treasury, rewards, UNBONDING, JAIL, types, mins);
+        assertEq(r.minStake(types[0]), 5 ether, "alpha");
+        assertEq(r.minStake(types[1]), 7 ether, "beta");
+        assertEq(r.requiredStake(types), 7 ether, "required");
+    }
+
+    function test_constructor_revertsOnGenesisLengthMismatch() public {
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderRegistryLengthMismatch.selector, 1, 0));
+        new ProviderRegistry(
+            IERC20(address(token)), governance, treasury, rewards, UNBONDING, JAIL, new bytes32[](1), new uint256[](0)
+        );
     }
 
     function test_constructor_revertsOnZeroToken() public {
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderRegistryZeroAddress.selector));
-        new ProviderRegistry(IERC20(address(0)), governance, treasury, rewards, UNBONDING, JAIL);
+        new ProviderRegistry(
+            IERC20(address(0)), governance, treasury, rewards, UNBONDING, JAIL, new bytes32[](0), new uint256[](0)
+        );
     }
 
     function test_constructor_revertsOnZeroTreasury() public {
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderRegistryZeroAddress.selector));
-        new ProviderRegistry(IERC20(address(token)), governance, address(0), rewards, UNBONDING, JAIL);
+        new ProviderRegistry(
+            IERC20(address(token)), governance, address(0), rewards, UNBONDING, JAIL, new bytes32[](0), new uint256[](0)
+        );
     }
 
     function test_constructor_revertsOnZeroRewards() public {
         vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderRegistryZeroAddress.selector));
-        new ProviderRegistry(IERC20(address(token)), governance, treasury, address(0), UNBONDING, JAIL);
+        new ProviderRegistry(
+            IERC20(address(token)),
+            governance,
+            treasury,
+            address(0),
+            UNBONDING,
+            JAIL,
+            new bytes32[](0),
+            new uint256[](0)
+        );
     }
 
     function test_constructor_revertsOnZeroGovernance() public {
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedZeroAddress.selector));
-        new ProviderRegistry(IERC20(address(token)), address(0), treasury, rewards, UNBONDING, JAIL);
+        new ProviderRegistry(
+            IERC20(address(token)), address(0), treasury, rewards, UNBONDING, JAIL, new bytes32[](0), new uint256[](0)
+        );
     }
 
     function test_constructor_revertsOnLongPeriods() public {
@@ -147,11 +191,22 @@ contract ProviderRegistryTest is RegistryFixture {
         vm.expectRevert(
             abi.encodeWithSelector(ProviderRegistry.ProviderRegistryPeriodTooLong.selector, tooLong, 365 days)
         );
-        new ProviderRegistry(IERC20(address(token)), governance, treasury, rewards, tooLong, JAIL);
+        new ProviderRegistry(
+            IERC20(address(token)), governance, treasury, rewards, tooLong, JAIL, new bytes32[](0), new uint256[](0)
+        );
         vm.expectRevert(
             abi.encodeWithSelector(ProviderRegistry.ProviderRegistryPeriodTooLong.selector, tooLong, 365 days)
         );
-        new ProviderRegistry(IERC20(address(token)), governance, treasury, rewards, UNBONDING, tooLong);
+        new ProviderRegistry(
+            IERC20(address(token)),
+            governance,
+            treasury,
+            rewards,
+            UNBONDING,
+            tooLong,
+            new bytes32[](0),
+            new uint256[](0)
+        );
     }
 
     // ================================================================ register
