@@ -1,5 +1,6 @@
 // Earnings Merkle tree for Rewards claims: OZ StandardMerkleTree leaves over (address, uint256), sorted-pair hashing, flat buffers.
 import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
+import { InvalidInputError } from "../core/errors.ts";
 
 /** A 0x-prefixed hex string. */
 export type Hex = `0x${string}`;
@@ -25,13 +26,11 @@ export interface EarningsTree {
 }
 
 /** Bad input to the tree: an invalid address or amount, an empty entry list, an index out of range. */
-export class EarningsTreeError extends Error {
+export class EarningsTreeError extends InvalidInputError {
   override name = "EarningsTreeError";
-  readonly details: string;
 
   constructor(message: string, details: string, options?: { cause?: unknown }) {
-    super(`${message}: ${details}`, options);
-    this.details = details;
+    super(`${message}: ${details}`, { details: { reason: details }, cause: options?.cause });
   }
 }
 

@@ -5,7 +5,7 @@ import type { CliContext } from "./context.ts";
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 export interface CommandInput {
-  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }
 
