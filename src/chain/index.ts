@@ -20,5 +20,29 @@ export {
   readDeployment,
   writeDeployment,
 } from "./deployment.ts";
+export {
+  buildEarningsTree,
+  type EarningsEntry,
+  type EarningsTree,
+  EarningsTreeError,
+  hashEarningsLeaf,
+  verifyEarningsProof,
+} from "./earnings-tree.ts";
+export {
+  bundleRootSignatures,
+  type EpochRoot,
+  epochRootDigest,
+  type RewardsDomain,
+  recoverEpochRootSigner,
+  type SlashEntry,
+  signEpochRoot,
+} from "./epoch-root.ts";
 export { resourceTypeId } from "./resource-type.ts";
+export {
+  type EscrowDomain,
+  recoverVoucherSigner,
+  signVoucher,
+  type Voucher,
+  voucherDigest,
+} from "./voucher.ts";
 export { ContractRevertedError, wrapChainError, writeContractAndWait } from "./write-contract.ts";
