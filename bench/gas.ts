@@ -111,11 +111,19 @@ export default async function gasBench(args: string[]): Promise<Record<string, u
     );
 
     // ---- roots and claims over a tree of `providers` leaves
+    // The claimer's wallet already holds tokens (a staked provider's owner usually does); `fresh` holds none, so
+    // its first claim also pays for creating its balance slot.
     const claimer = devAccount(3).address;
     const claimerIndex = Math.floor(providers * 0.77);
+    const freshIndex = Math.floor(providers * 0.33);
+    const fresh = `0x${"f".repeat(40)}` as Hex;
     const entries = (scale: bigint) =>
       Array.from({ length: providers }, (_, i) => ({
-        account: (i === claimerIndex ? claimer : `0x${(i + 1).toString(16).padStart(40, "0")}`) as Hex,
+        account: (i === claimerIndex
+          ? claimer
+          : i === freshIndex
+            ? fresh
+            : `0x${(i + 1).toString(16).padStart(40, "0")}`) as Hex,
         cumulativeAmount: i === claimerIndex ? parseUnits("5", 18) * scale : scale,
       }));
     const postRoot = async (
@@ -157,21 +165,24 @@ export default async function gasBench(args: string[]): Promise<Record<string, u
       );
       return { tree, gas: gasOf(receipt), treeSeconds };
     };
-    const claim = async (tree: ReturnType<typeof buildEarningsTree>, scale: bigint) =>
-      gasOf(
+    const claim = async (tree: ReturnType<typeof buildEarningsTree>, scale: bigint, index = claimerIndex) => {
+      const entry = entries(scale)[index] as { account: Hex; cumulativeAmount: bigint };
+      return gasOf(
         await send(
           await provider.writeContract({
             address: rewards,
             abi: rewardsAbi,
             functionName: "claim",
-            args: [claimer, parseUnits("5", 18) * scale, tree.getProof(claimerIndex)],
+            args: [entry.account, entry.cumulativeAmount, tree.getProof(index)],
           }),
         ),
       );
+    };
 
     // Epoch 0 is the first post ever (cold slots everywhere); epochs 1 and 2 show the steady state.
     const first = await postRoot(0n, 1n, 3);
     const firstClaimGas = await claim(first.tree, 1n);
+    const firstClaimGasEmptyWallet = await claim(first.tree, 1n, freshIndex);
     const second = await postRoot(1n, 2n, 3);
     const claimGas = await claim(second.tree, 2n);
     const third = await postRoot(2n, 2n, 5, second.tree);
@@ -188,6 +199,7 @@ export default async function gasBench(args: string[]): Promise<Record<string, u
       proofDepth: first.tree.depth,
       claimGas,
       firstClaimGas,
+      firstClaimGasEmptyWallet,
       rootPostGas: { oracles3: second.gas, oracles5: third.gas, firstEverOracles3: first.gas },
       voucherRedeemGas,
       firstVoucherRedeemGas,
