@@ -1,0 +1,161 @@
+// The signed envelope every message between roles travels in: who sent it, to whom, when, a one-time nonce, the
+// body, and a signature over the canonical JSON of all of that. Node keys sign with Ed25519; customer wallets with
+// secp256k1 (EIP-191), so a customer needs no key besides the wallet that pays.
+import { randomBytes } from "node:crypto";
+import { type Account, type Hex, recoverMessageAddress } from "viem";
+import { z } from "zod";
+import { InvalidInputError } from "../core/errors.ts";
+import { canonicalJson } from "./canonical-json.ts";
+import { type NodeKey, verifyNodeSignature } from "./node-key.ts";
+import type { ReplayGuard } from "./replay-guard.ts";
+
+export const envelopeSchema = z.object({
+  v: z.literal(1),
+  type: z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/),
+  from: z.string().regex(/^0x([0-9a-f]{40}|[0-9a-f]{64})$/, "a lower-case wallet address or node key"),
+  to: z
+    .string()
+    .regex(/^0x([0-9a-f]{40}|[0-9a-f]{64})$/)
+    .optional(),
+  ts: z.number().int().positive(),
+  nonce: z.string().regex(/^[0-9a-f]{32}$/),
+  body: z.unknown(),
+  sig: z.string().regex(/^0x[0-9a-f]{128}([0-9a-f]{2})?$/),
+});
+
+export type Envelope<T = unknown> = Omit<z.infer<typeof envelopeSchema>, "body"> & { body: T };
+
+export type RejectReason =
+  | "malformed"
+  | "bad-signature"
+  | "stale"
+  | "replayed"
+  | "wrong-recipient"
+  | "unexpected-type"
+  | "invalid-body";
+
+export class MessageRejectedError extends InvalidInputError {
+  override name = "MessageRejectedError";
+  readonly reason: RejectReason;
+
+  constructor(reason: RejectReason, message: string, details: Record<string, unknown> = {}) {
+    super(message, { details: { reason, ...details } });
+    this.reason = reason;
+  }
+}
+
+export interface MessageSigner {
+  /** The sender id: a node public key (0x + 64 hex) or a wallet address (0x + 40 hex), lower case. */
+  readonly id: Hex;
+  sign(payload: Uint8Array): Promise<Hex>;
+}
+
+export function nodeKeySigner(key: NodeKey): MessageSigner {
+  return { id: key.publicKey.toLowerCase() as Hex, sign: async (payload) => key.sign(payload) };
+}
+
+export function walletSigner(account: Account): MessageSigner {
+  const signMessage = account.signMessage;
+  if (!signMessage) throw new InvalidInputError("this account cannot sign messages");
+  return {
+    id: account.address.toLowerCase() as Hex,
+    sign: (payload) => signMessage({ message: { raw: payload } }),
+  };
+}
+
+function signingPayload(e: Omit<Envelope, "sig">): Uint8Array {
+  return Buffer.from(
+    canonicalJson({ v: e.v, type: e.type, from: e.from, to: e.to, ts: e.ts, nonce: e.nonce, body: e.body }),
+  );
+}
+
+export async function signEnvelope<T>(
+  signer: MessageSigner,
+  message: { type: string; body: T; to?: Hex },
+  now: () => number = Date.now,
+): Promise<Envelope<T>> {
+  const unsigned = {
+    v: 1 as const,
+    type: message.type,
+    from: signer.id,
+    ...(message.to ? { to: message.to.toLowerCase() } : {}),
+    ts: now(),
+    nonce: randomBytes(16).toString("hex"),
+    body: message.body,
+  };
+  // The body is signed as canonical JSON: encoding it once here guarantees it survives the wire unchanged.
+  const roundTripped = JSON.parse(JSON.stringify(unsigned)) as typeof unsigned;
+  const sig = await signer.sign(signingPayload(roundTripped));
+  return { ...roundTripped, sig: sig.toLowerCase() as Hex };
+}
+
+export async function verifyEnvelopeSignature(envelope: Envelope): Promise<boolean> {
+  const payload = signingPayload(envelope);
+  if (envelope.from.length === 66) {
+    return envelope.sig.length === 130 && verifyNodeSignature(envelope.from as Hex, payload, envelope.sig as Hex);
+  }
+  if (envelope.sig.length !== 132) return false;
+  try {
+    const signer = await recoverMessageAddress({ message: { raw: payload }, signature: envelope.sig as Hex });
+    return signer.toLowerCase() === envelope.from;
+  } catch {
+    return false;
+  }
+}
+
+export interface OpenOptions<S extends z.ZodType> {
+  type: string;
+  body: S;
+  guard: ReplayGuard;
+  /** Who must be named in `to`; undefined accepts messages to anyone. */
+  recipient?: Hex;
+  /** Accepted difference between the sender's clock and ours. */
+  maxSkewMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Checks everything about a received message, cheapest first (shape, type, recipient, freshness, signature,
+ * replay, body), and returns it typed. Throws MessageRejectedError naming the reason; records nothing on failure,
+ * so a rejected message cannot burn a nonce.
+ */
+export async function openEnvelope<S extends z.ZodType>(
+  raw: unknown,
+  options: OpenOptions<S>,
+): Promise<Envelope<z.infer<S>>> {
+  const parsed = envelopeSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new MessageRejectedError("malformed", "malformed message", {
+      issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
+    });
+  }
+  const envelope = parsed.data as Envelope;
+  if (envelope.type !== options.type) {
+    throw new MessageRejectedError("unexpected-type", `expected a ${options.type} message`, { got: envelope.type });
+  }
+  if (options.recipient && envelope.to !== options.recipient.toLowerCase()) {
+    throw new MessageRejectedError("wrong-recipient", "message is addressed to someone else", { to: envelope.to });
+  }
+  const now = (options.now ?? Date.now)();
+  const skew = options.maxSkewMs ?? 60_000;
+  if (Math.abs(now - envelope.ts) > skew) {
+    throw new MessageRejectedError("stale", "message timestamp outside the accepted window", {
+      ts: envelope.ts,
+      now,
+      maxSkewMs: skew,
+    });
+  }
+  if (!(await verifyEnvelopeSignature(envelope))) {
+    throw new MessageRejectedError("bad-signature", "signature does not match the sender", { from: envelope.from });
+  }
+  const body = options.body.safeParse(envelope.body);
+  if (!body.success) {
+    throw new MessageRejectedError("invalid-body", `invalid ${options.type} body`, {
+      issues: body.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
+    });
+  }
+  if (!options.guard.accept(envelope.from, envelope.nonce, envelope.ts)) {
+    throw new MessageRejectedError("replayed", "message already received", { nonce: envelope.nonce });
+  }
+  return { ...envelope, body: body.data };
+}

@@ -1,0 +1,44 @@
+// The wire protocol between roles: signed envelopes, node keys, replay protection and the message bodies.
+export { canonicalJson } from "./canonical-json.ts";
+export {
+  type Envelope,
+  envelopeSchema,
+  MessageRejectedError,
+  type MessageSigner,
+  nodeKeySigner,
+  type OpenOptions,
+  openEnvelope,
+  type RejectReason,
+  signEnvelope,
+  verifyEnvelopeSignature,
+  walletSigner,
+} from "./envelope.ts";
+export {
+  addressSchema,
+  amountSchema,
+  base64Schema,
+  failureReportBody,
+  fraudReportBody,
+  gatewayChallengeBody,
+  gatewayWelcomeBody,
+  hex32,
+  type JobRequestBody,
+  jobAssignBody,
+  jobCancelBody,
+  jobFailedBody,
+  jobIdSchema,
+  jobRequestBody,
+  jobResultBody,
+  messageTypes,
+  providerHelloBody,
+  type Receipt,
+  receiptSchema,
+  resourceTypeName,
+  type SignedVoucher,
+  signedVoucherSchema,
+  voucherDeliverBody,
+  voucherSchema,
+  voucherSubmitBody,
+} from "./messages.ts";
+export { generateNodeKeySeed, type NodeKey, nodeKeyFromSeed, verifyNodeSignature } from "./node-key.ts";
+export { createReplayGuard, type ReplayGuard } from "./replay-guard.ts";

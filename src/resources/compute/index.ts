@@ -1,0 +1,11 @@
+// Compute (WASI jobs) as a Groundwork resource type.
+export {
+  type ComputeOffer,
+  type ComputeSpec,
+  computeOfferSchema,
+  computeResource,
+  computeSpecSchema,
+  defaultComputeLimits,
+  sha256Hex,
+  trapExitCode,
+} from "./compute-resource.ts";

@@ -1,0 +1,21 @@
+// Resource types: the interface, and the list of types this build knows. This list is the only place that names
+// them; everything else looks a type up by name.
+import { computeResource } from "./compute/index.ts";
+import type { AnyResourceType } from "./resource-type.ts";
+
+export type {
+  AnyResourceType,
+  Blobs,
+  Metering,
+  ResourceRuntime,
+  ResourceType,
+  WorkResult,
+} from "./resource-type.ts";
+
+export const resourceTypes: ReadonlyMap<string, AnyResourceType> = new Map(
+  [computeResource].map((type) => [type.name, type]),
+);
+
+export function getResourceType(name: string): AnyResourceType | undefined {
+  return resourceTypes.get(name);
+}

@@ -1,0 +1,54 @@
+// The one interface every resource type implements (DESIGN.md section 3). The provider daemon, the gateway, the
+// SDK and the oracles handle work only through it, so none of them names a resource type.
+import type { Hex } from "viem";
+import type { z } from "zod";
+
+/** Bulk inputs travel beside the spec, addressed by their sha256 (0x-hex), so a provider caches them by hash. */
+export type Blobs = ReadonlyMap<Hex, Uint8Array>;
+
+/** What one unit of work measured; resource-specific, but always JSON. */
+export type Metering = Record<string, number | string | boolean | string[]>;
+
+export interface WorkResult {
+  /** The work's primary output (a job's stdout, a tile's pixels, …): what verification compares. */
+  output: Uint8Array;
+  /** Anything else the customer receives (stderr, exit code) as JSON. */
+  outcome: Record<string, number | string | boolean>;
+  metering: Metering;
+}
+
+export interface ResourceRuntime<Spec> {
+  /** Runs one unit of work; rejects with a GroundworkError when the work itself is at fault (bad module, limit). */
+  run(work: { spec: Spec; blobs: Blobs }): Promise<WorkResult>;
+  close(): Promise<void>;
+}
+
+export interface ResourceType<Offer = unknown, Spec = unknown> {
+  /** Lower-case name; its keccak256 is the on-chain resource type id. */
+  readonly name: string;
+  /** Emission weight of one verified unit relative to other types (the oracle scales scores by it). */
+  readonly rewardWeight: number;
+  /** What a provider advertises for this type: capacity limits and prices. */
+  readonly offerSchema: z.ZodType<Offer>;
+  /** One unit of work, without its bulk inputs (which are referenced by hash). */
+  readonly specSchema: z.ZodType<Spec>;
+  /** The blob hashes a spec needs, so the transport can ship and cache them. */
+  blobsOf(spec: Spec): Hex[];
+  /** Whether an offer can take this work at all (limits within the offer's). */
+  accepts(offer: Offer, spec: Spec): boolean;
+  /** The most this work can cost under this offer, in token base units: matching and escrow checks use it. */
+  quote(offer: Offer, spec: Spec): bigint;
+  /** What the provider charges for completed work, from its metering; never above quote(). */
+  price(offer: Offer, spec: Spec, metering: Metering): bigint;
+  /**
+   * The digest replicas must agree on. Work whose metering says it depended on time or randomness is not
+   * comparable: `deterministic` returns false and disagreement is then no evidence of fraud.
+   */
+  resultDigest(result: WorkResult): Hex;
+  deterministic(result: WorkResult): boolean;
+  createRuntime(options: { concurrency: number }): ResourceRuntime<Spec>;
+}
+
+/** A resource type with its generic parameters erased, as the core sees it. */
+// biome-ignore lint/suspicious/noExplicitAny: the core deals with offers and specs only through the type's schemas.
+export type AnyResourceType = ResourceType<any, any>;
