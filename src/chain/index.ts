@@ -37,6 +37,13 @@ export {
   type SlashEntry,
   signEpochRoot,
 } from "./epoch-root.ts";
+export {
+  getRegisteredProvider,
+  providerBindingMessage,
+  type RegisteredProvider,
+  signProviderBinding,
+  verifyProviderBinding,
+} from "./provider-binding.ts";
 export { resourceTypeId } from "./resource-type.ts";
 export {
   type EscrowDomain,

@@ -46,6 +46,11 @@ export interface ResourceType<Offer = unknown, Spec = unknown> {
    */
   resultDigest(result: WorkResult): Hex;
   deterministic(result: WorkResult): boolean;
+  /**
+   * Cheap checks a gateway runs before dispatching (a module that is not valid WASI, a scene that does not
+   * parse): work that can never succeed is refused up front instead of burning providers' time.
+   */
+  precheck(spec: Spec, blobs: Blobs): Promise<void>;
   createRuntime(options: { concurrency: number }): ResourceRuntime<Spec>;
 }
 

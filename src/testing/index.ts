@@ -1,2 +1,3 @@
-// Test support shared by end-to-end tests: real processes, free ports, temporary homes.
+// Test support shared by end-to-end tests: real processes, free ports, temporary homes, a deployed test chain.
+export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";

@@ -144,5 +144,10 @@ export const computeResource: ResourceType<ComputeOffer, ComputeSpec> = {
     return `0x${createHash("sha256").update("groundwork/compute/v1").update(header).update(result.output).digest("hex")}`;
   },
   deterministic: (result) => result.metering.usedRandomness !== true && result.metering.usedClock !== true,
+  async precheck(spec, blobs) {
+    const module = blobs.get(spec.module);
+    if (!module) throw new InvalidInputError("the job's module is missing", { details: { module: spec.module } });
+    await compileSandboxModule(module, { memoryBytes: spec.limits.memoryBytes });
+  },
   createRuntime: createComputeRuntime,
 };
