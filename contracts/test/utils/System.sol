@@ -82,7 +82,8 @@ abstract contract SystemFixture is Test {
         registry = new ProviderRegistry(
             IERC20(address(token)), address(timelock), address(treasury), predictedRewards, UNBONDING, JAIL, types, mins
         );
-        escrow = new Escrow(IToken(address(token)), address(timelock), address(treasury), WITHDRAWAL_DELAY, 8500, 500, 1000);
+        escrow =
+            new Escrow(IToken(address(token)), address(timelock), address(treasury), WITHDRAWAL_DELAY, 8500, 500, 1000);
         rewards = new Rewards(
             IToken(address(token)),
             IProviderRegistry(address(registry)),

@@ -36,6 +36,7 @@ interface Vm {
     function startSnapshotGas(string calldata name) external;
     function stopSnapshotGas() external returns (uint256 gasUsed);
     function lastCallGas() external view returns (Gas memory);
+    function cool(address target) external;
     function pauseGasMetering() external;
     function resumeGasMetering() external;
     function projectRoot() external view returns (string memory);
