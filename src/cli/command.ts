@@ -15,6 +15,10 @@ export interface CommandResult {
   /** What a person sees. */
   text: string;
   exitCode?: number;
+  /** Bytes written to stdout exactly as they are, instead of `text` (a job's output); --json still prints `json`. */
+  stdout?: Uint8Array;
+  /** Bytes written to stderr exactly as they are, without --json (a job's stderr). */
+  stderr?: Uint8Array;
 }
 
 export interface Command {

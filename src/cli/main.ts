@@ -68,7 +68,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     const options = resolveGlobalOptions(parsed.values, env);
     const ctx = createCliContext(options, env);
     const result = await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
-    process.stdout.write(options.json ? `${toJsonLine(result.json)}\n` : `${result.text}\n`);
+    if (options.json) {
+      process.stdout.write(`${toJsonLine(result.json)}\n`);
+    } else if (result.stdout || result.stderr) {
+      if (result.stderr) process.stderr.write(result.stderr);
+      if (result.stdout) process.stdout.write(result.stdout);
+    } else {
+      process.stdout.write(`${result.text}\n`);
+    }
     return result.exitCode ?? 0;
   } catch (raw) {
     const error = asGroundworkError(raw);

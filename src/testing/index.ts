@@ -1,3 +1,10 @@
 // Test support shared by end-to-end tests: real processes, free ports, temporary homes, a deployed test chain.
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
+export {
+  type FakeGateway,
+  type FakeGatewayReply,
+  fakeJobOutcome,
+  signTestResult,
+  startFakeGateway,
+} from "./fake-gateway.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";

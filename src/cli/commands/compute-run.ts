@@ -1,0 +1,143 @@
+// `gw compute run job.wasm`: run a WASI job on the network, verified and paid by the SDK. The job's stdout goes to
+// stdout byte for byte, its stderr to stderr, and gw exits with the job's exit code; --json prints one line instead.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { InvalidInputError, StateError } from "../../core/errors.ts";
+import { readJsonFile } from "../../core/json-file.ts";
+import { localnetStatePath } from "../../localnet/index.ts";
+import { createGroundworkClient, createPaymentStore, type JobProgressEvent, runCompute } from "../../sdk/index.ts";
+import { defineCommand } from "../command.ts";
+import type { CliContext } from "../context.ts";
+import { formatToken, parseTokenAmount } from "../format.ts";
+
+const localnetSchema = z.object({
+  services: z.array(z.object({ name: z.string(), url: z.string() }).passthrough()),
+});
+
+/** --gateway > GW_GATEWAY_URL > the gateway of the local network started from this home. */
+export function resolveGatewayUrl(flag: string | undefined, ctx: Pick<CliContext, "env" | "options">): string {
+  if (flag) return flag;
+  if (ctx.env.GW_GATEWAY_URL) return ctx.env.GW_GATEWAY_URL;
+  const path = localnetStatePath(ctx.options.home);
+  let local: z.infer<typeof localnetSchema> | undefined;
+  try {
+    local = readJsonFile(path, localnetSchema);
+  } catch {
+    local = undefined;
+  }
+  const gateway = local?.services.find((s) => s.name === "gateway");
+  if (!gateway) {
+    throw new StateError("no gateway to send the job to", {
+      details: { localnet: path },
+      hint: "Pass --gateway URL, set GW_GATEWAY_URL, or start a local network with `npm start`.",
+    });
+  }
+  return gateway.url;
+}
+
+function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path === "-" ? 0 : path));
+  } catch (cause) {
+    throw new InvalidInputError(`cannot read the ${what} ${path === "-" ? "from stdin" : path}`, { cause });
+  }
+}
+
+function positiveInt(value: unknown, what: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || n < 1 || n > max) {
+    throw new InvalidInputError(`invalid ${what}: ${String(value)}`, { hint: `A whole number from 1 to ${max}.` });
+  }
+  return n;
+}
+
+export const computeRunCommand = defineCommand({
+  words: ["compute", "run"],
+  summary: "run a WASI job on the network; its stdout/stderr and exit code become gw's",
+  usage:
+    "JOB.wasm [--input FILE|-] [--args ARG]... [--replicas K] [--max-price GWK] [--timeout S] [--memory-mb N] [--gateway URL] [-- ARG...]",
+  options: {
+    input: { type: "string" },
+    args: { type: "string", multiple: true },
+    replicas: { type: "string" },
+    "max-price": { type: "string" },
+    timeout: { type: "string" },
+    "memory-mb": { type: "string" },
+    gateway: { type: "string" },
+  },
+  async run(ctx, { values, positionals }) {
+    const [modulePath, ...trailing] = positionals;
+    if (!modulePath) {
+      throw new InvalidInputError("which module?", { hint: "gw compute run job.wasm [--input FILE]" });
+    }
+    const module = readBytes(modulePath, "module");
+    const input = typeof values.input === "string" ? readBytes(values.input, "input") : new Uint8Array();
+    const args = [...((values.args as string[] | undefined) ?? []), ...trailing];
+    const replicas = positiveInt(values.replicas, "--replicas", 1, 9);
+    const timeoutS = positiveInt(values.timeout, "--timeout", 60, 3600);
+    const memoryMb =
+      values["memory-mb"] === undefined ? undefined : positiveInt(values["memory-mb"], "--memory-mb", 256, 4096);
+    const maxPrice = parseTokenAmount((values["max-price"] as string | undefined) ?? "1", "--max-price");
+    const gatewayUrl = resolveGatewayUrl(values.gateway as string | undefined, ctx);
+
+    const deployment = ctx.deployment();
+    const { wallet } = await ctx.wallet();
+    if (wallet.account.type !== "local") throw new StateError("this account cannot sign locally");
+    const client = createGroundworkClient({
+      gatewayUrl,
+      account: wallet.account,
+      deployment,
+      publicClient: ctx.publicClient(),
+      paymentStore: createPaymentStore(join(ctx.options.home, "payments")),
+    });
+    const tty = !ctx.options.json && process.stderr.isTTY === true;
+    const progress = (event: JobProgressEvent) => {
+      if (!tty) return;
+      const line =
+        event.type === "JobSubmitted"
+          ? `job ${event.jobId} sent to ${gatewayUrl}`
+          : event.type === "ResultsVerified"
+            ? `verified: ${event.accepted} agreeing, ${event.dissenters} dissenting, ${event.rejected} rejected`
+            : `paid ${formatToken(event.cost)} GWK (${event.count} voucher${event.count === 1 ? "" : "s"})`;
+      process.stderr.write(`gw: ${line}\n`);
+    };
+    const result = await runCompute(client, {
+      module,
+      input,
+      args,
+      replicas,
+      maxPrice,
+      timeoutMs: timeoutS * 1000,
+      ...(memoryMb ? { limits: { memoryBytes: memoryMb * 1024 * 1024 } } : {}),
+      onProgress: progress,
+    });
+    if (tty && !result.vouchersDelivered) {
+      process.stderr.write(`gw: warning: the gateway did not take the vouchers (${result.voucherError?.message})\n`);
+    }
+    const json = {
+      jobId: result.jobId,
+      exitCode: result.exitCode,
+      stdout: Buffer.from(result.stdout).toString("base64"),
+      stderr: Buffer.from(result.stderr).toString("base64"),
+      ...(result.error ? { error: result.error } : {}),
+      providers: result.providers.map((p) => ({ nodeKey: p.nodeKey, owner: p.owner, price: formatToken(p.price) })),
+      cost: formatToken(result.cost),
+      timings: { totalMs: Math.round(result.timings.totalMs), gatewayMs: Math.round(result.timings.gatewayMs) },
+      reroutes: result.reroutes,
+      dissenters: result.dissenters,
+      verification: result.verification,
+      audited: result.audited,
+      vouchersDelivered: result.vouchersDelivered,
+    };
+    return {
+      json,
+      text: "",
+      stdout: result.stdout,
+      stderr: result.stderr,
+      // A process exit status is one byte; a WASI exit code is a u32.
+      exitCode: result.exitCode & 0xff,
+    };
+  },
+});

@@ -1,0 +1,118 @@
+// The customer's client: one gateway, one wallet, one deployment. A thin object over stateless operations
+// (run-job.ts); it only holds what is worth caching between jobs: the gateway's identity and on-chain lookups.
+import type { Hex, LocalAccount, PublicClient } from "viem";
+import {
+  type Deployment,
+  escrowAbi,
+  getRegisteredProvider,
+  type RegisteredProvider,
+  wrapChainError,
+} from "../chain/index.ts";
+import { InvalidInputError } from "../core/errors.ts";
+import { GatewayError } from "./errors.ts";
+import { createGatewayApi, type GatewayApi, type GatewayInfo } from "./gateway-api.ts";
+import type { PaymentStore } from "./payment-store.ts";
+import { type RunJobParams, type RunJobResult, runJob } from "./run-job.ts";
+
+export interface GroundworkClientOptions {
+  gatewayUrl: string;
+  /** The customer's wallet: signs job requests and payment vouchers. */
+  account: LocalAccount;
+  deployment: Deployment;
+  publicClient: PublicClient;
+  paymentStore: PaymentStore;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface GroundworkClient {
+  readonly gatewayUrl: string;
+  readonly account: LocalAccount;
+  readonly deployment: Deployment;
+  readonly publicClient: PublicClient;
+  readonly paymentStore: PaymentStore;
+  readonly gateway: GatewayApi;
+  readonly now: () => number;
+  /** The gateway's /v1/info, fetched once and checked against the deployment. */
+  getGatewayInfo(): Promise<GatewayInfo>;
+  /** A node key's registration, read from chain once per key (only positive answers are cached). */
+  getProvider(nodeKey: Hex): Promise<RegisteredProvider | undefined>;
+  /** What escrow already redeemed on the (customer, provider) channel. */
+  getRedeemed(provider: Hex): Promise<bigint>;
+  runJob(params: RunJobParams): Promise<RunJobResult>;
+}
+
+export function createGroundworkClient(options: GroundworkClientOptions): GroundworkClient {
+  if (options.account.type !== "local") {
+    throw new InvalidInputError("the SDK needs a local account (one that signs without a node)");
+  }
+  const { deployment, publicClient } = options;
+  const gateway = createGatewayApi({ url: options.gatewayUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  let info: Promise<GatewayInfo> | undefined;
+  const providers = new Map<Hex, Promise<RegisteredProvider | undefined>>();
+
+  const client: GroundworkClient = {
+    gatewayUrl: options.gatewayUrl,
+    account: options.account,
+    deployment,
+    publicClient,
+    paymentStore: options.paymentStore,
+    gateway,
+    now: options.now ?? Date.now,
+    getGatewayInfo() {
+      info ??= gateway.getInfo().then((answer) => {
+        if (answer.chainId !== deployment.chainId) {
+          throw new GatewayError(
+            `the gateway serves chain ${answer.chainId}, this deployment is on chain ${deployment.chainId}`,
+            { status: 200, hint: "Use a gateway of this network (--gateway URL)." },
+          );
+        }
+        const escrow = answer.contracts?.escrow;
+        if (escrow && escrow.toLowerCase() !== deployment.contracts.escrow.toLowerCase()) {
+          throw new GatewayError("the gateway uses another Escrow contract than this deployment", {
+            status: 200,
+            details: { gateway: escrow, deployment: deployment.contracts.escrow },
+          });
+        }
+        return answer;
+      });
+      info.catch(() => {
+        info = undefined;
+      });
+      return info;
+    },
+    getProvider(nodeKey) {
+      const key = nodeKey.toLowerCase() as Hex;
+      let entry = providers.get(key);
+      if (!entry) {
+        entry = getRegisteredProvider(publicClient, {
+          chainId: deployment.chainId,
+          registry: deployment.contracts.registry,
+          nodeKey: key,
+        });
+        providers.set(key, entry);
+        entry.then(
+          (found) => {
+            if (!found) providers.delete(key);
+          },
+          () => providers.delete(key),
+        );
+      }
+      return entry;
+    },
+    async getRedeemed(provider) {
+      try {
+        return await publicClient.readContract({
+          address: deployment.contracts.escrow,
+          abi: escrowAbi,
+          functionName: "redeemed",
+          args: [options.account.address, provider],
+        });
+      } catch (error) {
+        throw wrapChainError(error, "reading what escrow already redeemed");
+      }
+    },
+    runJob: (params) => runJob(client, params),
+  };
+  return client;
+}

@@ -1,0 +1,127 @@
+// The gateway's customer HTTP API (docs/protocol.md, "Customer → gateway") as a small adapter: typed calls, one
+// error type per failure, answers checked for shape only. What the answers claim is verified elsewhere
+// (verify-results.ts); nothing here is trusted.
+import type { Hex } from "viem";
+import { z } from "zod";
+import { TimeoutError } from "../core/errors.ts";
+import type { Envelope } from "../protocol/index.ts";
+import { GatewayError, InsufficientDepositError } from "./errors.ts";
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
+
+export const gatewayInfoSchema = z
+  .object({
+    gateway: hex32.transform((s) => s.toLowerCase() as Hex),
+    chainId: z.number().int().positive(),
+    contracts: z.record(z.string(), z.string()).optional(),
+    auditShareBps: z.number().int().min(0).max(10_000).optional(),
+    version: z.string().optional(),
+  })
+  .passthrough();
+export type GatewayInfo = z.infer<typeof gatewayInfoSchema>;
+
+export const jobOutcomeSchema = z.object({
+  jobId: z.string(),
+  status: z.enum(["ok", "failed"]),
+  resultDigest: z.string().optional().nullable(),
+  results: z.array(z.unknown()).default([]),
+  dissent: z.array(z.unknown()).default([]),
+  attempts: z
+    .array(
+      z
+        .object({
+          attempt: z.number().int(),
+          provider: z.string().optional().nullable(),
+          outcome: z.string().optional().nullable(),
+        })
+        .passthrough(),
+    )
+    .default([]),
+  reroutes: z.number().int().min(0).default(0),
+  audited: z.boolean().default(false),
+  error: z
+    .union([
+      z.object({ name: z.string(), message: z.string() }).passthrough(),
+      z.string().transform((message) => ({ name: "Error", message })),
+    ])
+    .optional()
+    .nullable(),
+});
+export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
+
+export interface GatewayApi {
+  getInfo(): Promise<GatewayInfo>;
+  postJob(request: Envelope, options: { timeoutMs: number }): Promise<JobOutcome>;
+  postVouchers(submission: Envelope): Promise<void>;
+}
+
+export function createGatewayApi(params: { url: string; fetch?: typeof fetch }): GatewayApi {
+  const base = params.url.replace(/\/+$/, "");
+  const doFetch = params.fetch ?? fetch;
+
+  async function call<S extends z.ZodType>(
+    path: string,
+    init: { method: "GET" | "POST"; body?: unknown; timeoutMs: number },
+    schema: S,
+  ): Promise<z.infer<S>> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method: init.method,
+        headers: init.body === undefined ? {} : { "content-type": "application/json" },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        signal: AbortSignal.timeout(init.timeoutMs),
+      });
+    } catch (cause) {
+      if ((cause as Error).name === "TimeoutError" || (cause as Error).name === "AbortError") {
+        throw new TimeoutError(`the gateway did not answer ${init.method} ${path} in ${init.timeoutMs} ms`, {
+          details: { url: `${base}${path}` },
+          cause,
+        });
+      }
+      throw new GatewayError(`cannot reach the gateway at ${base}`, {
+        status: 0,
+        cause,
+        details: { url: `${base}${path}` },
+        hint: "Check the gateway URL (--gateway or GW_GATEWAY_URL) and that the gateway is running.",
+      });
+    }
+    const text = await response.text().catch(() => "");
+    let json: unknown;
+    try {
+      json = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (response.status === 402) {
+      throw new InsufficientDepositError("the gateway refused the job: not enough in escrow", { body: json ?? text });
+    }
+    if (!response.ok) {
+      const message =
+        json && typeof json === "object" && typeof (json as { message?: unknown }).message === "string"
+          ? (json as { message: string }).message
+          : `HTTP ${response.status}`;
+      throw new GatewayError(`the gateway answered ${init.method} ${path} with ${response.status}: ${message}`, {
+        status: response.status,
+        body: json ?? text.slice(0, 2000),
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new GatewayError(`the gateway's answer to ${init.method} ${path} is not the protocol`, {
+        status: response.status,
+        details: { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
+      });
+    }
+    return parsed.data;
+  }
+
+  return {
+    getInfo: () => call("/v1/info", { method: "GET", timeoutMs: 15_000 }, gatewayInfoSchema),
+    postJob: (request, { timeoutMs }) =>
+      call("/v1/jobs", { method: "POST", body: request, timeoutMs }, jobOutcomeSchema),
+    async postVouchers(submission) {
+      await call("/v1/vouchers", { method: "POST", body: submission, timeoutMs: 15_000 }, z.unknown());
+    },
+  };
+}

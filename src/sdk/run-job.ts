@@ -1,0 +1,237 @@
+// One job, start to end, for any resource type: ask the gateway, verify what comes back ourselves, and only then pay
+// the agreeing providers with EIP-712 vouchers (pay on delivery, never before; never dissenters or unverifiable
+// results).
+import { randomBytes } from "node:crypto";
+import type { Hex } from "viem";
+import { signVoucher } from "../chain/index.ts";
+import { asGroundworkError, GroundworkError, InvalidInputError } from "../core/errors.ts";
+import {
+  type JobRequestBody,
+  jobRequestBody,
+  messageTypes,
+  type SignedVoucher,
+  signEnvelope,
+  walletSigner,
+} from "../protocol/index.ts";
+import { getResourceType } from "../resources/index.ts";
+import type { GroundworkClient } from "./client.ts";
+import { GatewayError, JobFailedError } from "./errors.ts";
+import type { JobOutcome } from "./gateway-api.ts";
+import { hashSpec, sha256Bytes } from "./hashing.ts";
+import { type Verification, verifyJobResults } from "./verify-results.ts";
+
+export interface RunJobParams {
+  /** A resource type this build knows (its name). */
+  resourceType: string;
+  /** The unit of work; checked against the type's spec schema before it is sent. */
+  spec: unknown;
+  /** Bulk inputs by their sha256 (0x-hex); each must hash to its key. */
+  blobs: ReadonlyMap<Hex, Uint8Array>;
+  /** 1: the gateway's audit policy; K ≥ 2: K replicas, ⌊K/2⌋+1 must agree. */
+  replicas: number;
+  /** The most one replica may cost, in token base units. */
+  maxPrice: bigint;
+  timeoutMs: number;
+  /** Told as the job moves on (the CLI shows these on a terminal). */
+  onProgress?: (event: JobProgressEvent) => void;
+}
+
+export type JobProgressEvent =
+  | { type: "JobSubmitted"; jobId: string }
+  | { type: "ResultsVerified"; jobId: string; accepted: number; dissenters: number; rejected: number }
+  | { type: "VouchersSubmitted"; jobId: string; count: number; cost: bigint };
+
+export interface PaidProvider {
+  nodeKey: Hex;
+  owner: Hex;
+  /** What this job paid it: min(receipt price, maxPrice). */
+  price: bigint;
+}
+
+export interface RunJobResult {
+  jobId: string;
+  output: Uint8Array;
+  outcome: Record<string, number | string | boolean>;
+  resultDigest: Hex;
+  providers: PaidProvider[];
+  /** The sum of the providers' prices. */
+  cost: bigint;
+  /** Genuine results that disagreed with the majority: not paid. */
+  dissenters: { nodeKey: Hex; owner: Hex; resultDigest: Hex }[];
+  /** Results that failed a check: not paid. */
+  rejected: { index: number; provider: string | undefined; reason: string }[];
+  reroutes: number;
+  attempts: JobOutcome["attempts"];
+  audited: boolean;
+  verification: Verification;
+  timings: { totalMs: number; gatewayMs: number };
+  /** The vouchers signed for this job (cumulative per provider). */
+  vouchers: SignedVoucher[];
+  /** Whether the gateway took the vouchers; when not, the next job's vouchers carry these amounts too. */
+  vouchersDelivered: boolean;
+  voucherError?: GroundworkError;
+}
+
+function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName: string } {
+  const type = getResourceType(params.resourceType);
+  if (!type) {
+    throw new InvalidInputError(`unknown resource type ${JSON.stringify(params.resourceType)}`);
+  }
+  const spec = type.specSchema.safeParse(params.spec);
+  if (!spec.success) {
+    throw new InvalidInputError(`invalid ${type.name} spec`, {
+      details: { issues: spec.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
+    });
+  }
+  const blobs: Record<string, string> = {};
+  for (const [hash, bytes] of params.blobs) {
+    if (sha256Bytes(bytes) !== hash.toLowerCase()) {
+      throw new InvalidInputError("a blob does not hash to its key", { details: { key: hash } });
+    }
+    blobs[hash.toLowerCase()] = Buffer.from(bytes).toString("base64");
+  }
+  for (const needed of type.blobsOf(spec.data)) {
+    if (!(needed.toLowerCase() in blobs)) {
+      throw new InvalidInputError("the spec needs a blob that was not given", { details: { blob: needed } });
+    }
+  }
+  if (params.maxPrice <= 0n) throw new InvalidInputError("maxPrice must be more than zero");
+  const body = jobRequestBody.safeParse({
+    jobId: randomBytes(16).toString("hex"),
+    resourceType: type.name,
+    spec: spec.data,
+    blobs,
+    replicas: params.replicas,
+    maxPrice: params.maxPrice.toString(),
+    timeoutMs: params.timeoutMs,
+  });
+  if (!body.success) {
+    throw new InvalidInputError("invalid job request", {
+      details: { issues: body.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
+      hint: "replicas is 1 to 9; timeoutMs 100 ms to one hour.",
+    });
+  }
+  return { body: body.data, typeName: type.name };
+}
+
+/** Runs one job through the client's gateway, verifies it and pays the agreeing providers. */
+export async function runJob(client: GroundworkClient, params: RunJobParams): Promise<RunJobResult> {
+  const started = performance.now();
+  const { body } = prepareRequest(params);
+  const type = getResourceType(body.resourceType);
+  if (!type) throw new InvalidInputError(`unknown resource type ${body.resourceType}`);
+  const info = await client.getGatewayInfo();
+  const customer = client.account.address.toLowerCase() as Hex;
+  const request = await signEnvelope(
+    walletSigner(client.account),
+    { type: messageTypes.jobRequest, body, to: info.gateway },
+    client.now,
+  );
+  params.onProgress?.({ type: "JobSubmitted", jobId: body.jobId });
+
+  const gatewayStarted = performance.now();
+  // The gateway answers once the job settles: give it the job's own timeout plus room for reroutes and transfer.
+  const outcome = await client.gateway.postJob(request, { timeoutMs: body.timeoutMs * 2 + 30_000 });
+  const gatewayMs = performance.now() - gatewayStarted;
+  if (outcome.jobId !== body.jobId) {
+    throw new GatewayError("the gateway answered for another job", {
+      status: 200,
+      details: { jobId: body.jobId, answeredFor: outcome.jobId },
+    });
+  }
+  if (outcome.status === "failed") {
+    throw new JobFailedError(body.jobId, outcome.error ?? undefined, {
+      details: { reroutes: outcome.reroutes, attempts: outcome.attempts },
+    });
+  }
+
+  const verdict = await verifyJobResults({
+    request: {
+      jobId: body.jobId,
+      customer,
+      gateway: info.gateway,
+      resourceType: body.resourceType,
+      // The spec exactly as signed (signEnvelope round-trips the body through JSON).
+      specHash: hashSpec((request.body as JobRequestBody).spec),
+      replicas: body.replicas,
+    },
+    resourceType: type,
+    envelopes: [...outcome.results, ...outcome.dissent],
+    audited: outcome.audited,
+    getProvider: (nodeKey) => client.getProvider(nodeKey),
+  });
+  params.onProgress?.({
+    type: "ResultsVerified",
+    jobId: body.jobId,
+    accepted: verdict.accepted.length,
+    dissenters: verdict.dissenters.length,
+    rejected: verdict.rejected.length,
+  });
+
+  // Pay each agreeing provider its price, capped at what we agreed to pay; one voucher per owner.
+  const providers: PaidProvider[] = [];
+  const owed = new Map<Hex, bigint>();
+  for (const result of verdict.accepted) {
+    const quoted = BigInt(result.receipt.price);
+    const price = quoted < params.maxPrice ? quoted : params.maxPrice;
+    providers.push({ nodeKey: result.receipt.provider, owner: result.receipt.owner, price });
+    if (price > 0n) owed.set(result.receipt.owner, (owed.get(result.receipt.owner) ?? 0n) + price);
+  }
+  const cost = providers.reduce((sum, p) => sum + p.price, 0n);
+  const vouchers: SignedVoucher[] = [];
+  let vouchersDelivered = true;
+  let voucherError: GroundworkError | undefined;
+  if (owed.size > 0) {
+    const cumulative = await client.paymentStore.bump({
+      customer,
+      amounts: owed,
+      floor: (provider) => client.getRedeemed(provider),
+    });
+    const domain = { chainId: client.deployment.chainId, escrow: client.deployment.contracts.escrow };
+    for (const [provider, cumulativeAmount] of cumulative) {
+      const signature = await signVoucher(client.account, domain, { customer, provider, cumulativeAmount });
+      vouchers.push({
+        voucher: { customer, provider, cumulativeAmount: cumulativeAmount.toString() },
+        signature,
+      });
+    }
+    try {
+      const submission = await signEnvelope(
+        walletSigner(client.account),
+        { type: messageTypes.voucherSubmit, body: { vouchers }, to: info.gateway },
+        client.now,
+      );
+      await client.gateway.postVouchers(submission);
+      params.onProgress?.({ type: "VouchersSubmitted", jobId: body.jobId, count: vouchers.length, cost });
+    } catch (error) {
+      // The amounts stay promised in the payment store: the next voucher to these providers carries them.
+      vouchersDelivered = false;
+      voucherError = asGroundworkError(error);
+    }
+  }
+
+  const [first] = verdict.accepted;
+  if (!first) throw new GroundworkError("internal: a verdict without results", { details: { jobId: body.jobId } });
+  return {
+    jobId: body.jobId,
+    output: first.output,
+    outcome: first.outcome,
+    resultDigest: verdict.resultDigest,
+    providers,
+    cost,
+    dissenters: verdict.dissenters.map((d) => ({
+      nodeKey: d.receipt.provider,
+      owner: d.receipt.owner,
+      resultDigest: d.receipt.resultDigest,
+    })),
+    rejected: verdict.rejected,
+    reroutes: outcome.reroutes,
+    attempts: outcome.attempts,
+    audited: outcome.audited,
+    verification: verdict.verification,
+    timings: { totalMs: performance.now() - started, gatewayMs },
+    vouchers,
+    vouchersDelivered,
+    ...(voucherError ? { voucherError } : {}),
+  };
+}
