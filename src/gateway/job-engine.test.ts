@@ -83,7 +83,7 @@ function outputOf(envelope: unknown): Buffer {
 
 async function reports(kind: "fraud" | "failure") {
   const response = await fetch(`${gateway.url}/v1/reports?kind=${kind}&limit=1000`);
-  return ((await response.json()) as { reports: { seq: number; report: any }[] }).reports;
+  return ((await response.json()) as { reports: { seq: number; report: Json }[] }).reports;
 }
 
 test("a job round-trips byte for byte, and a second job does not resend cached blobs", async () => {
@@ -107,7 +107,8 @@ test("a job round-trips byte for byte, and a second job does not resend cached b
     assert.equal(second.outcome.status, "ok");
     assert.deepEqual(outputOf(second.outcome.results[0]), Buffer.from("again"));
     const [first, next] = p.assignments;
-    const moduleHash = (first?.body as Json).request.body.spec.module as string;
+    assert.ok(first && next);
+    const moduleHash = (first.body as Json).request.body.spec.module as string;
     assert.ok(moduleHash in (first?.body.blobs ?? {}), "the first assignment carries the module");
     assert.ok(!Object.hasOwn((next?.body.blobs ?? {}) as object, moduleHash), "the second does not resend it");
   } finally {

@@ -6,6 +6,7 @@ import { accountDepositCommand } from "./account-deposit.ts";
 import { accountImportCommand } from "./account-import.ts";
 import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
+import { gatewayStartCommand } from "./gateway-start.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
@@ -18,4 +19,5 @@ export const commands: Command[] = [
   accountBalanceCommand,
   accountDepositCommand,
   accountWithdrawCommand,
+  gatewayStartCommand,
 ];
