@@ -7,6 +7,7 @@ import { accountImportCommand } from "./account-import.ts";
 import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
+import { gatewayStartCommand } from "./gateway-start.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
@@ -20,4 +21,5 @@ export const commands: Command[] = [
   accountDepositCommand,
   accountWithdrawCommand,
   computeRunCommand,
+  gatewayStartCommand,
 ];

@@ -1,0 +1,111 @@
+// The customer-facing HTTP API (docs/protocol.md, "Customer → gateway"). Handlers only parse and delegate; every
+// error is thrown and mapped to a status in one place (onError): bad input 400, insufficient deposit 402, duplicate
+// or wrong state 409, too large 413, no providers 503, timeout 504, remote failures 502, anything else 500 without
+// internals. Error bodies are GroundworkError.toJSON().
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { GroundworkError, InvalidInputError } from "../core/errors.ts";
+import { DuplicateJobError, InsufficientDepositError, NoProvidersError, PayloadTooLargeError } from "./errors.ts";
+import type { ReportKind, StoredReport } from "./gateway-store.ts";
+import type { JobOutcome } from "./job-engine.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+
+export interface HttpApiHandlers {
+  info(): Record<string, unknown>;
+  providers(): Record<string, unknown>[];
+  submitJob(raw: unknown): Promise<JobOutcome>;
+  submitVouchers(raw: unknown): Promise<{ delivered: number; queued: number }>;
+  listReports(params: { kind?: ReportKind; after?: number; limit: number }): {
+    reports: StoredReport[];
+    next?: number;
+  };
+  metrics: GatewayMetrics;
+  maxBodyBytes: number;
+  log: (line: string) => void;
+}
+
+export function httpStatusOf(error: GroundworkError): ContentfulStatusCode {
+  if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof InsufficientDepositError) return 402;
+  if (error instanceof DuplicateJobError) return 409;
+  if (error instanceof NoProvidersError) return 503;
+  switch (error.kind) {
+    case "input":
+      return 400;
+    case "state":
+      return 409;
+    case "timeout":
+      return 504;
+    case "remote":
+      return 502;
+    default:
+      return 500;
+  }
+}
+
+async function readJson(text: Promise<string>): Promise<unknown> {
+  const body = await text;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new InvalidInputError("the request body is not JSON", { hint: "Send a signed envelope as JSON." });
+  }
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 100;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidInputError("limit is an integer from 1 to 1000");
+  return n;
+}
+
+function parseAfter(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidInputError("after is a report sequence number (an integer ≥ 0)");
+  return n;
+}
+
+export function createHttpApi(handlers: HttpApiHandlers): Hono {
+  const app = new Hono();
+  const limit = bodyLimit({
+    maxSize: handlers.maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError("request body too large", { details: { maxBytes: handlers.maxBodyBytes } });
+    },
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/metrics", async (c) => {
+    c.header("content-type", handlers.metrics.registry.contentType);
+    return c.body(await handlers.metrics.registry.metrics());
+  });
+  app.get("/v1/info", (c) => c.json(handlers.info()));
+  app.get("/v1/providers", (c) => c.json({ providers: handlers.providers() }));
+  app.get("/v1/reports", (c) => {
+    const kind = c.req.query("kind");
+    if (kind !== undefined && kind !== "fraud" && kind !== "failure") {
+      throw new InvalidInputError("kind is fraud or failure");
+    }
+    const page = handlers.listReports({
+      ...(kind ? { kind } : {}),
+      after: parseAfter(c.req.query("after")),
+      limit: parseLimit(c.req.query("limit")),
+    });
+    return c.json({ reports: page.reports, next: page.next ?? null });
+  });
+  app.post("/v1/jobs", limit, async (c) => c.json(await handlers.submitJob(await readJson(c.req.text()))));
+  app.post("/v1/vouchers", limit, async (c) => c.json(await handlers.submitVouchers(await readJson(c.req.text()))));
+
+  app.notFound((c) => c.json(new InvalidInputError(`no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.onError((raw, c) => {
+    if (raw instanceof GroundworkError) {
+      const status = httpStatusOf(raw);
+      if (status < 500 || status === 503 || status === 504 || status === 502) return c.json(raw.toJSON(), status);
+    }
+    handlers.log(`internal error on ${c.req.method} ${c.req.path}: ${raw.stack ?? raw.message}`);
+    return c.json({ error: "InternalError", kind: "internal", message: "internal error" }, 500);
+  });
+  return app;
+}

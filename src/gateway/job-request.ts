@@ -1,0 +1,127 @@
+// Admission of a customer's job (POST /v1/jobs): the signed job.request opens (wallet sender, to = this gateway),
+// the type is known, the spec parses, every blob hashes to its key and every blob the spec needs is there, the job
+// id is new, the type's precheck accepts the work, and the customer's escrow deposit covers maxPrice × replicas.
+// Only then is the job dispatched; a refused request leaves nothing behind.
+import { createHash } from "node:crypto";
+import type { Hex, PublicClient } from "viem";
+import { escrowAbi, wrapChainError } from "../chain/index.ts";
+import { GroundworkError, InvalidInputError } from "../core/errors.ts";
+import { canonicalJson, jobRequestBody, messageTypes, openEnvelope, type ReplayGuard } from "../protocol/index.ts";
+import { getResourceType } from "../resources/index.ts";
+import { InsufficientDepositError } from "./errors.ts";
+import type { AcceptedJob } from "./job-engine.ts";
+
+export interface JobRequestContext {
+  gateway: Hex;
+  guard: ReplayGuard;
+  now: () => number;
+  publicClient: PublicClient;
+  escrow: Hex;
+  /** Claims a job id for this request (throws DuplicateJobError if it was ever used); returns its release. */
+  reserveJobId(jobId: string): () => void;
+}
+
+const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
+const blobKey = /^0x[0-9a-f]{64}$/;
+
+/**
+ * Checks a raw job.request; resolves with the job and the release of its reserved id (call it if the job is not
+ * recorded after all). Throws MessageRejectedError, InvalidInputError, DuplicateJobError or InsufficientDepositError.
+ */
+export async function acceptJobRequest(
+  raw: unknown,
+  context: JobRequestContext,
+): Promise<{ job: AcceptedJob; release: () => void }> {
+  const envelope = await openEnvelope(raw, {
+    type: messageTypes.jobRequest,
+    body: jobRequestBody,
+    guard: context.guard,
+    recipient: context.gateway,
+    now: context.now,
+  });
+  if (envelope.from.length !== 42) {
+    throw new InvalidInputError("a job.request must be signed by the customer's wallet", {
+      details: { from: envelope.from },
+    });
+  }
+  const body = envelope.body;
+  const type = getResourceType(body.resourceType);
+  if (!type) {
+    throw new InvalidInputError(`unknown resource type ${body.resourceType}`, {
+      hint: "GET /v1/info lists the resource types this gateway serves.",
+    });
+  }
+  // The raw (signed) spec, not the parsed one: the receipt's specHash covers exactly what the customer signed.
+  const signedSpec = (raw as { body: { spec: unknown } }).body.spec;
+  const spec = type.specSchema.safeParse(body.spec);
+  if (!spec.success) {
+    throw new InvalidInputError(`invalid ${type.name} spec`, {
+      details: { issues: spec.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
+    });
+  }
+  const decoded = new Map<Hex, Uint8Array>();
+  const base64 = new Map<Hex, string>();
+  for (const [hash, data] of Object.entries(body.blobs)) {
+    if (!blobKey.test(hash))
+      throw new InvalidInputError("a blob key is not a sha256 (0x + 64 lower-case hex)", { details: { hash } });
+    const bytes = new Uint8Array(Buffer.from(data, "base64"));
+    if (sha256Hex(bytes) !== hash)
+      throw new InvalidInputError("a blob does not hash to its key", { details: { hash } });
+    decoded.set(hash as Hex, bytes);
+    base64.set(hash as Hex, data);
+  }
+  const needed = new Map<Hex, string>();
+  for (const hash of type.blobsOf(spec.data)) {
+    const data = base64.get(hash);
+    if (data === undefined)
+      throw new InvalidInputError("the spec needs a blob the request lacks", { details: { hash } });
+    needed.set(hash, data);
+  }
+
+  const release = context.reserveJobId(body.jobId);
+  try {
+    try {
+      await type.precheck(spec.data, decoded);
+    } catch (error) {
+      if (error instanceof GroundworkError && error.kind === "input") throw error;
+      throw new InvalidInputError(`the work was refused: ${(error as Error).message}`, { cause: error });
+    }
+    const maxPrice = BigInt(body.maxPrice);
+    const required = maxPrice * BigInt(body.replicas);
+    let deposit: bigint;
+    try {
+      deposit = await context.publicClient.readContract({
+        address: context.escrow,
+        abi: escrowAbi,
+        functionName: "depositOf",
+        args: [envelope.from as Hex],
+      });
+    } catch (error) {
+      throw wrapChainError(error, "cannot read the customer's escrow deposit");
+    }
+    if (deposit < required) {
+      throw new InsufficientDepositError("the escrow deposit does not cover maxPrice × replicas", {
+        details: { customer: envelope.from, deposit: deposit.toString(), required: required.toString() },
+        hint: "Deposit more with `gw account deposit`, or lower maxPrice or replicas.",
+      });
+    }
+    return {
+      job: {
+        jobId: body.jobId,
+        request: raw as AcceptedJob["request"],
+        customer: envelope.from as Hex,
+        type,
+        spec: spec.data,
+        specHash: sha256Hex(Buffer.from(canonicalJson(signedSpec))),
+        blobs: needed,
+        replicas: body.replicas,
+        maxPrice,
+        timeoutMs: body.timeoutMs,
+      },
+      release,
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
