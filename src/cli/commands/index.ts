@@ -6,6 +6,11 @@ import { accountDepositCommand } from "./account-deposit.ts";
 import { accountImportCommand } from "./account-import.ts";
 import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
+import { providerInitCommand } from "./provider-init.ts";
+import { providerStakeCommand } from "./provider-stake.ts";
+import { providerStartCommand } from "./provider-start.ts";
+import { providerStatusCommand } from "./provider-status.ts";
+import { providerUnbondCommand } from "./provider-unbond.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
@@ -18,4 +23,9 @@ export const commands: Command[] = [
   accountBalanceCommand,
   accountDepositCommand,
   accountWithdrawCommand,
+  providerInitCommand,
+  providerStakeCommand,
+  providerUnbondCommand,
+  providerStartCommand,
+  providerStatusCommand,
 ];
