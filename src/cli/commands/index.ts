@@ -8,6 +8,11 @@ import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
+import { providerInitCommand } from "./provider-init.ts";
+import { providerStakeCommand } from "./provider-stake.ts";
+import { providerStartCommand } from "./provider-start.ts";
+import { providerStatusCommand } from "./provider-status.ts";
+import { providerUnbondCommand } from "./provider-unbond.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
@@ -22,4 +27,9 @@ export const commands: Command[] = [
   accountWithdrawCommand,
   computeRunCommand,
   gatewayStartCommand,
+  providerInitCommand,
+  providerStakeCommand,
+  providerUnbondCommand,
+  providerStartCommand,
+  providerStatusCommand,
 ];
