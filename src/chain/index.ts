@@ -44,6 +44,7 @@ export {
   signProviderBinding,
   verifyProviderBinding,
 } from "./provider-binding.ts";
+export { approveStake, registerProvider } from "./register-provider.ts";
 export { resourceTypeId } from "./resource-type.ts";
 export {
   type EscrowDomain,

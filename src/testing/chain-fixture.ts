@@ -9,12 +9,9 @@ import {
   createChainWallet,
   type Deployment,
   deployGroundwork,
-  providerRegistryAbi,
+  registerProvider,
   resourceTypeId,
-  signProviderBinding,
   startAnvil,
-  tokenAbi,
-  writeContractAndWait,
 } from "../chain/index.ts";
 import { devAccount, devPrivateKey, localNetworkParams } from "../localnet/index.ts";
 import type { NodeKey } from "../protocol/index.ts";
@@ -60,30 +57,10 @@ export async function registerTestProvider(
   chain: TestChain,
   params: { ownerIndex: number; nodeKey: NodeKey; resourceTypes?: string[]; stake?: string },
 ): Promise<void> {
-  const owner = chain.wallet(params.ownerIndex);
-  const { registry, token } = chain.deployment.contracts;
-  const stake = parseUnits(params.stake ?? "1000", 18);
-  await writeContractAndWait(chain.publicClient, owner, {
-    address: token,
-    abi: tokenAbi,
-    functionName: "approve",
-    args: [registry, stake],
-  });
-  await writeContractAndWait(chain.publicClient, owner, {
-    address: registry,
-    abi: providerRegistryAbi,
-    functionName: "register",
-    args: [
-      params.nodeKey.publicKey,
-      (params.resourceTypes ?? ["compute"]).map(resourceTypeId),
-      "",
-      0n,
-      stake,
-      signProviderBinding(params.nodeKey, {
-        chainId: chain.deployment.chainId,
-        registry,
-        owner: owner.account.address,
-      }),
-    ],
+  await registerProvider(chain.publicClient, chain.wallet(params.ownerIndex), {
+    deployment: chain.deployment,
+    nodeKey: params.nodeKey,
+    resourceTypes: (params.resourceTypes ?? ["compute"]).map(resourceTypeId),
+    stake: parseUnits(params.stake ?? "1000", 18),
   });
 }

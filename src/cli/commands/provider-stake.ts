@@ -2,10 +2,11 @@
 // to a registered one. The default amount is what the registry requires for the offered types (or the shortfall).
 import { type Hex, zeroAddress } from "viem";
 import {
+  approveStake,
   getRegisteredProvider,
   providerRegistryAbi,
+  registerProvider,
   resourceTypeId,
-  signProviderBinding,
   tokenAbi,
   wrapChainError,
   writeContractAndWait,
@@ -79,36 +80,15 @@ export const providerStakeCommand = defineCommand({
       });
     }
     const txs: Hex[] = [];
-    const allowance = await client.readContract({
-      address: contracts.token,
-      abi: tokenAbi,
-      functionName: "allowance",
-      args: [owner, contracts.registry],
-    });
-    if (allowance < amount) {
-      const approval = await writeContractAndWait(client, wallet, {
-        address: contracts.token,
-        abi: tokenAbi,
-        functionName: "approve",
-        args: [contracts.registry, amount],
-      });
-      txs.push(approval.transactionHash);
-    }
     if (!registered) {
-      const receipt = await writeContractAndWait(client, wallet, {
-        address: contracts.registry,
-        abi: providerRegistryAbi,
-        functionName: "register",
-        args: [
-          nodeKey.publicKey,
-          types,
-          "",
-          0n,
-          amount,
-          signProviderBinding(nodeKey, { chainId, registry: contracts.registry, owner }),
-        ],
-      });
-      txs.push(receipt.transactionHash);
+      txs.push(
+        ...(await registerProvider(client, wallet, {
+          deployment: ctx.deployment(),
+          nodeKey,
+          resourceTypes: types,
+          stake: amount,
+        })),
+      );
     } else {
       const offered = new Set(registered.resourceTypes.map((t) => t.toLowerCase()));
       if (types.length !== offered.size || types.some((t) => !offered.has(t.toLowerCase()))) {
@@ -124,6 +104,8 @@ export const providerStakeCommand = defineCommand({
         });
         if (update) txs.push(update.transactionHash);
       }
+      const approval = await approveStake(client, wallet, { deployment: ctx.deployment(), amount });
+      if (approval) txs.push(approval);
       const receipt = await writeContractAndWait(client, wallet, {
         address: contracts.registry,
         abi: providerRegistryAbi,
