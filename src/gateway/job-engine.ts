@@ -1,11 +1,3 @@
-// The job engine: runs one accepted job to settlement. It picks providers from the pool, sends each attempt
-// (job.assign with only the blobs that provider lacks), verifies every answer, reroutes attempts that fail, time out,
-// disconnect or return an invalid result (each with a signed failure report), and settles when enough
-// deterministic results agree on the resource type's digest: 1 normally, 2 when the audit lottery picked the job,
-// ⌊K/2⌋+1 of K replicas. Dissenters from a deterministic majority get a signed fraud report with every result as
-// evidence. Results the type calls non-deterministic cannot convict anyone: the job settles on the first one and
-// says so ("inconclusive").
-import { createHash } from "node:crypto";
 import type { Hex } from "viem";
 import { GroundworkError } from "../core/errors.ts";
 import {
@@ -16,6 +8,7 @@ import {
   messageTypes,
   openEnvelope,
   type ReplayGuard,
+  sha256Hex,
   signEnvelope,
 } from "../protocol/index.ts";
 import type { AnyResourceType } from "../resources/index.ts";
@@ -101,8 +94,6 @@ export class InvalidResultError extends GroundworkError {
   override name = "InvalidResultError";
   override readonly kind = "remote";
 }
-
-const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 export interface ResultExpectation {
   gateway: Hex;

@@ -1,12 +1,14 @@
-// Admission of a customer's job (POST /v1/jobs): the signed job.request opens (wallet sender, to = this gateway),
-// the type is known, the spec parses, every blob hashes to its key and every blob the spec needs is there, the job
-// id is new, the type's precheck accepts the work, and the customer's escrow deposit covers maxPrice × replicas.
-// Only then is the job dispatched; a refused request leaves nothing behind.
-import { createHash } from "node:crypto";
 import type { Hex, PublicClient } from "viem";
 import { escrowAbi, wrapChainError } from "../chain/index.ts";
 import { GroundworkError, InvalidInputError } from "../core/errors.ts";
-import { canonicalJson, jobRequestBody, messageTypes, openEnvelope, type ReplayGuard } from "../protocol/index.ts";
+import {
+  hashSpec,
+  jobRequestBody,
+  messageTypes,
+  openEnvelope,
+  type ReplayGuard,
+  sha256Hex,
+} from "../protocol/index.ts";
 import { getResourceType } from "../resources/index.ts";
 import { InsufficientDepositError } from "./errors.ts";
 import type { AcceptedJob } from "./job-engine.ts";
@@ -21,7 +23,6 @@ export interface JobRequestContext {
   reserveJobId(jobId: string): () => void;
 }
 
-const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 const blobKey = /^0x[0-9a-f]{64}$/;
 
 /**
@@ -112,7 +113,7 @@ export async function acceptJobRequest(
         customer: envelope.from as Hex,
         type,
         spec: spec.data,
-        specHash: sha256Hex(Buffer.from(canonicalJson(signedSpec))),
+        specHash: hashSpec(signedSpec),
         blobs: needed,
         replicas: body.replicas,
         maxPrice,

@@ -1,13 +1,11 @@
 // Test support: what a customer does against a gateway — deposit into escrow, sign a job.request for a WASI job,
 // post JSON — with real wallets on the test chain.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Hex } from "viem";
 import type { LocalAccount } from "viem/accounts";
 import { escrowAbi, tokenAbi, writeContractAndWait } from "../chain/index.ts";
-import { type Envelope, signEnvelope, walletSigner } from "../protocol/index.ts";
+import { type Envelope, sha256Hex, signEnvelope, walletSigner } from "../protocol/index.ts";
 import type { TestChain } from "../testing/index.ts";
-
-const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 export async function depositForTest(chain: TestChain, index: number, amount: bigint): Promise<void> {
   const wallet = chain.wallet(index);

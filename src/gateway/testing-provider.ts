@@ -1,14 +1,9 @@
-// Test support: a provider simulated in-process over a real WebSocket. It speaks the real protocol — answers the
-// challenge with a hello signed by a real node key, checks each job.assign, runs the work with the resource type's
-// real runtime — and can misbehave on purpose (corrupt the output, hang, fail, break its signature, lie about the
-// output hash, drop the connection) so tests inject faults at the edge instead of mocking the gateway.
-import { createHash } from "node:crypto";
 import type { Hex } from "viem";
 import { WebSocket } from "ws";
 import {
-  canonicalJson,
   createReplayGuard,
   type Envelope,
+  hashSpec,
   jobAssignBody,
   type MessageSigner,
   messageTypes,
@@ -16,6 +11,7 @@ import {
   nodeKeySigner,
   openEnvelope,
   type SignedVoucher,
+  sha256Hex,
   signEnvelope,
 } from "../protocol/index.ts";
 import { type AnyResourceType, getResourceType, type ResourceRuntime } from "../resources/index.ts";
@@ -72,8 +68,6 @@ export interface TestProvider {
   close(): Promise<void>;
   terminate(): void;
 }
-
-const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 export async function connectTestProvider(options: TestProviderOptions): Promise<TestProvider> {
   const nodeKey = options.nodeKey.publicKey.toLowerCase() as Hex;
@@ -167,7 +161,7 @@ export async function connectTestProvider(options: TestProviderOptions): Promise
       provider: nodeKey,
       owner: options.owner.toLowerCase(),
       resourceType: type.name,
-      specHash: sha256Hex(Buffer.from(canonicalJson(requestBody.spec))),
+      specHash: hashSpec(requestBody.spec),
       outputHash: behavior === "wrong-output-hash" ? sha256Hex(Buffer.from("something else")) : sha256Hex(output),
       resultDigest: type.resultDigest(result),
       deterministic: type.deterministic(result),

@@ -1,6 +1,3 @@
-// Job inputs by sha256, kept in memory up to a byte budget, least recently used out first. The hashes go into
-// provider.hello's `cached` list so gateways do not resend what the provider already holds.
-import { createHash } from "node:crypto";
 import type { Hex } from "viem";
 
 export interface BlobCache {
@@ -9,10 +6,6 @@ export interface BlobCache {
   put(hash: Hex, bytes: Uint8Array): void;
   hashes(limit?: number): Hex[];
   readonly bytes: number;
-}
-
-export function sha256Hex(bytes: Uint8Array): Hex {
-  return `0x${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
 export function createBlobCache(options: { maxBytes: number }): BlobCache {

@@ -1,22 +1,19 @@
-// Runs assigned work: checks the customer's signed request, the spec, the blobs, the offer and the free capacity;
-// runs it in the resource type's runtime; builds the receipt and journals the result before anyone sees it. Knows
-// no resource type by name: everything type-specific goes through the ResourceType interface.
-import { createHash } from "node:crypto";
 import type { Hex } from "viem";
 import type { z } from "zod";
 import { InvalidInputError } from "../core/errors.ts";
 import {
-  canonicalJson,
   type Envelope,
+  hashSpec,
   type jobAssignBody,
   type jobFailedBody,
   jobRequestBody,
   messageTypes,
   type Receipt,
+  sha256Hex,
   verifyEnvelopeSignature,
 } from "../protocol/index.ts";
 import { type AnyResourceType, getResourceType, type ResourceRuntime } from "../resources/index.ts";
-import { type BlobCache, sha256Hex } from "./blob-cache.ts";
+import type { BlobCache } from "./blob-cache.ts";
 import type { JobJournal, JobResultBody } from "./job-journal.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderMetrics } from "./provider-metrics.ts";
@@ -265,7 +262,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       provider: options.nodeKey,
       owner: options.owner,
       resourceType: type.name,
-      specHash: `0x${createHash("sha256").update(canonicalJson(spec.data)).digest("hex")}`,
+      specHash: hashSpec(request.spec),
       outputHash: sha256Hex(output),
       resultDigest: type.resultDigest(result),
       deterministic: type.deterministic(result),

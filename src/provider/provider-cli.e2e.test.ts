@@ -13,8 +13,14 @@ import {
   writeContractAndWait,
   writeDeployment,
 } from "../chain/index.ts";
-import { type Envelope, jobResultBody, messageTypes, signEnvelope, walletSigner } from "../protocol/index.ts";
-import { sha256Hex } from "../resources/compute/index.ts";
+import {
+  type Envelope,
+  jobResultBody,
+  messageTypes,
+  sha256Hex,
+  signEnvelope,
+  walletSigner,
+} from "../protocol/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
 import { freePort, runGw, startGw, startTestChain, type TestChain, tempHome } from "../testing/index.ts";
 import { providerPaths } from "./provider-config.ts";

@@ -1,6 +1,8 @@
 // Compute jobs (WASI) through the generic runJob: builds the compute spec and its blobs, and decodes the exit code,
 // stdout and stderr from the verified result. The only SDK file that knows a resource type.
-import { type ComputeSpec, defaultComputeLimits, sha256Hex } from "../resources/compute/index.ts";
+
+import { sha256Hex } from "../protocol/index.ts";
+import { type ComputeSpec, defaultComputeLimits } from "../resources/compute/index.ts";
 import type { GroundworkClient } from "./client.ts";
 import type { JobProgressEvent, RunJobResult } from "./run-job.ts";
 

@@ -3,7 +3,6 @@ export { createGroundworkClient, type GroundworkClient, type GroundworkClientOpt
 export { type RunComputeParams, type RunComputeResult, runCompute } from "./compute.ts";
 export { GatewayError, InsufficientDepositError, JobFailedError, VerificationFailedError } from "./errors.ts";
 export { createGatewayApi, type GatewayApi, type GatewayInfo, type JobOutcome } from "./gateway-api.ts";
-export { hashSpec } from "./hashing.ts";
 export { createPaymentStore, type PaymentStore, type PaymentStoreOptions } from "./payment-store.ts";
 export { type JobProgressEvent, type PaidProvider, type RunJobParams, type RunJobResult, runJob } from "./run-job.ts";
 export { type JobVerdict, type Verification, verifyJobResults } from "./verify-results.ts";

@@ -6,10 +6,12 @@ import type { Hex } from "viem";
 import { signVoucher } from "../chain/index.ts";
 import { asGroundworkError, GroundworkError, InvalidInputError } from "../core/errors.ts";
 import {
+  hashSpec,
   type JobRequestBody,
   jobRequestBody,
   messageTypes,
   type SignedVoucher,
+  sha256Hex,
   signEnvelope,
   walletSigner,
 } from "../protocol/index.ts";
@@ -17,7 +19,6 @@ import { getResourceType } from "../resources/index.ts";
 import type { GroundworkClient } from "./client.ts";
 import { GatewayError, JobFailedError } from "./errors.ts";
 import type { JobOutcome } from "./gateway-api.ts";
-import { hashSpec, sha256Bytes } from "./hashing.ts";
 import { type Verification, verifyJobResults } from "./verify-results.ts";
 
 export interface RunJobParams {
@@ -85,7 +86,7 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName:
   }
   const blobs: Record<string, string> = {};
   for (const [hash, bytes] of params.blobs) {
-    if (sha256Bytes(bytes) !== hash.toLowerCase()) {
+    if (sha256Hex(bytes) !== hash.toLowerCase()) {
       throw new InvalidInputError("a blob does not hash to its key", { details: { key: hash } });
     }
     blobs[hash.toLowerCase()] = Buffer.from(bytes).toString("base64");

@@ -10,11 +10,11 @@ import {
   jobResultBody,
   messageTypes,
   type Receipt,
+  sha256Hex,
   verifyEnvelopeSignature,
 } from "../protocol/index.ts";
 import type { AnyResourceType } from "../resources/index.ts";
 import { VerificationFailedError } from "./errors.ts";
-import { sha256Bytes } from "./hashing.ts";
 
 export type Verification = "replicas" | "audit" | "single" | "inconclusive";
 
@@ -77,7 +77,7 @@ async function verifyOne(raw: unknown, params: VerifyJobParams): Promise<Verifie
   if (receipt.resourceType !== request.resourceType) throw new Rejection("receipt for another resource type");
   if (receipt.specHash !== request.specHash) throw new Rejection("receipt for another spec");
   const output = new Uint8Array(Buffer.from(body.data.output, "base64"));
-  if (sha256Bytes(output) !== receipt.outputHash) throw new Rejection("output does not match the receipt's outputHash");
+  if (sha256Hex(output) !== receipt.outputHash) throw new Rejection("output does not match the receipt's outputHash");
   const work = { output, outcome, metering: receipt.metering };
   let digest: Hex;
   try {

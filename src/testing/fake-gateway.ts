@@ -8,6 +8,7 @@ import {
   createReplayGuard,
   type Envelope,
   generateNodeKeySeed,
+  hashSpec,
   type JobRequestBody,
   jobRequestBody,
   messageTypes,
@@ -17,11 +18,11 @@ import {
   openEnvelope,
   type Receipt,
   type SignedVoucher,
+  sha256Hex,
   signEnvelope,
   voucherSubmitBody,
 } from "../protocol/index.ts";
 import { getResourceType } from "../resources/index.ts";
-import { hashSpec, sha256Bytes } from "../sdk/hashing.ts";
 
 export interface FakeGatewayReply {
   status?: number;
@@ -147,7 +148,7 @@ export async function signTestResult(params: {
     owner: params.owner.toLowerCase() as Hex,
     resourceType: request.body.resourceType,
     specHash: hashSpec(request.body.spec),
-    outputHash: sha256Bytes(params.output),
+    outputHash: sha256Hex(params.output),
     resultDigest: type.resultDigest(work),
     deterministic: type.deterministic(work),
     price: params.price.toString(),

@@ -6,8 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { escrowAbi, tokenAbi, writeContractAndWait, writeDeployment } from "../../chain/index.ts";
-import { generateNodeKeySeed, nodeKeyFromSeed } from "../../protocol/index.ts";
-import { sha256Hex } from "../../resources/compute/index.ts";
+import { generateNodeKeySeed, nodeKeyFromSeed, sha256Hex } from "../../protocol/index.ts";
 import {
   type FakeGateway,
   fakeJobOutcome,

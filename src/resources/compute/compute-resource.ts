@@ -59,10 +59,6 @@ export const defaultComputeLimits = { memoryBytes: 256 * 1024 ** 2, wallMs: 60_0
 /** Exit code reported when the program trapped or hit its memory or output cap (as a shell reports an abort). */
 export const trapExitCode = 134;
 
-export function sha256Hex(bytes: Uint8Array): Hex {
-  return `0x${createHash("sha256").update(bytes).digest("hex")}`;
-}
-
 function ceilDiv(a: bigint, b: bigint): bigint {
   return (a + b - 1n) / b;
 }

@@ -6,6 +6,5 @@ export {
   computeResource,
   computeSpecSchema,
   defaultComputeLimits,
-  sha256Hex,
   trapExitCode,
 } from "./compute-resource.ts";
