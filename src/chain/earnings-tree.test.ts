@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { test } from "node:test";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { concat, encodeAbiParameters, type Hex, keccak256 } from "viem";
 import { buildEarningsTree, EarningsTreeError, hashEarningsLeaf, verifyEarningsProof } from "./earnings-tree.ts";
 
@@ -87,4 +89,51 @@ test("bad input throws EarningsTreeError", () => {
   const tree = buildEarningsTree(entries(3));
   assert.throws(() => tree.getProof(3), EarningsTreeError);
   assert.throws(() => tree.getLeaf(-1), EarningsTreeError);
+});
+
+/** The tree as the noble-only implementation built it, on bytes: the reference for the batched WebAssembly build. */
+function nobleRoot(list: readonly { account: Hex; cumulativeAmount: bigint }[]): Hex {
+  let level: Buffer[] = list.map((e) => {
+    const encoded = Buffer.alloc(64);
+    Buffer.from(e.account.slice(2), "hex").copy(encoded, 12);
+    Buffer.from(e.cumulativeAmount.toString(16).padStart(64, "0"), "hex").copy(encoded, 32);
+    return Buffer.from(keccak_256(keccak_256(encoded)));
+  });
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) {
+      const a = level[i] as Buffer;
+      const b = level[i + 1] as Buffer;
+      next.push(Buffer.from(keccak_256(Buffer.compare(a, b) <= 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]))));
+    }
+    if (level.length % 2 === 1) next.push(level[level.length - 1] as Buffer);
+    level = next;
+  }
+  return `0x${(level[0] as Buffer).toString("hex")}`;
+}
+
+function randomEntries(n: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    account: `0x${randomBytes(20).toString("hex")}` as Hex,
+    cumulativeAmount:
+      i % 97 === 0 ? 0n : i % 89 === 0 ? (1n << 256n) - 1n : BigInt(`0x${randomBytes(1 + (i % 32)).toString("hex")}`),
+  }));
+}
+
+test("root equals the noble-only implementation's for every size 1..100", () => {
+  for (let n = 1; n <= 100; n++) {
+    const list = randomEntries(n);
+    assert.equal(buildEarningsTree(list).root, nobleRoot(list), `n = ${n}`);
+  }
+});
+
+test("a random 10,000-entry tree: same root as the noble-only implementation, and proofs verify", () => {
+  const list = randomEntries(10_000);
+  const tree = buildEarningsTree(list);
+  assert.equal(tree.root, nobleRoot(list));
+  for (const i of [0, 1, 4095, 4096, 8191, 8192, 9999]) {
+    const e = list[i] as (typeof list)[number];
+    assert.equal(tree.getLeaf(i), referenceLeaf(e.account, e.cumulativeAmount));
+    assert.ok(verifyEarningsProof(tree.root, e.account, e.cumulativeAmount, tree.getProof(i)), `leaf ${i}`);
+  }
 });
