@@ -22,3 +22,15 @@ export function formatToken(amount: bigint): string {
 export function toJsonLine(value: unknown): string {
   return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
 }
+
+/** An integer flag within bounds; `fallback` when the flag was not given. */
+export function parseIntegerFlag(value: unknown, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(`invalid --${flag} ${String(value)}`, {
+      hint: `A whole number from ${min} to ${max}.`,
+    });
+  }
+  return n;
+}

@@ -5,8 +5,8 @@ import type { Hex } from "viem";
 import { type ChainWallet, createChainWallet } from "../chain/index.ts";
 import { InvalidInputError, StateError } from "../core/errors.ts";
 import type { NodeKey } from "../protocol/index.ts";
-import { loadNodeKeyFile, type ProviderConfig, providerPaths, readProviderConfig } from "../provider/index.ts";
-import { findAccount, type StoredAccount, unlockAccount } from "../wallet/index.ts";
+import { type ProviderConfig, providerPaths, readProviderConfig } from "../provider/index.ts";
+import { findAccount, loadNodeKeyFile, type StoredAccount, unlockAccount } from "../wallet/index.ts";
 import type { CliContext } from "./context.ts";
 
 export interface ProviderSetup {

@@ -1,4 +1,11 @@
 // The local network that `npm start` runs: every role on loopback, sharing one home folder.
 
 export { devAccount, devAccountRoles, devMnemonic, devPrivateKey, localNetworkParams } from "./params.ts";
-export { type LocalNetwork, type LocalNetworkOptions, localnetStatePath, startLocalNetwork } from "./start-network.ts";
+export {
+  type LocalNetwork,
+  type LocalNetworkOptions,
+  type LocalService,
+  localCustomerDeposit,
+  localnetStatePath,
+  startLocalNetwork,
+} from "./start-network.ts";

@@ -1,5 +1,5 @@
 // One local network per home folder: a lock file holding the owner's pid, taken atomically, freed on exit.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { StateError } from "../core/errors.ts";
 
@@ -13,6 +13,7 @@ function isAlive(pid: number): boolean {
 }
 
 export function acquireLock(home: string, name: string): { release(): void } {
+  mkdirSync(home, { recursive: true });
   const path = join(home, `${name}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -1,85 +1,243 @@
-// Boots the whole local network in one home folder: lock, chain, contracts, funded demo accounts, the deployment
-// record; returns a handle whose stop() shuts every child down and frees the folder for the next start.
-import { rmSync } from "node:fs";
+// Boots the whole local network in one home folder: lock, chain, contracts, a gateway and N providers (each its own
+// process with its own key and stake), and a funded demo customer. stop() shuts every child down and frees the home.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { parseUnits } from "viem";
 import {
   type Anvil,
   createChainPublicClient,
   createChainWallet,
   type Deployment,
   deployGroundwork,
+  escrowAbi,
+  registerProvider,
+  resourceTypeId,
   startAnvil,
+  tokenAbi,
+  writeContractAndWait,
   writeDeployment,
 } from "../chain/index.ts";
-import { writeJsonAtomic } from "../core/json-file.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
+import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
+import { computeResource } from "../resources/compute/index.ts";
+import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
 import { acquireLock } from "./lock.ts";
 import { devAccount, devAccountRoles, devPrivateKey, localDemoBalance, localNetworkParams } from "./params.ts";
+import { type RoleProcess, startRoleProcess } from "./role-process.ts";
 
 export interface LocalNetworkOptions {
   home: string;
   chainPort: number;
+  gatewayPort: number;
+  providers: number;
   epochSeconds?: number;
   log: (line: string) => void;
 }
 
+export interface LocalService {
+  name: string;
+  url: string;
+  pid: number | undefined;
+  /** Providers only: the node key the process serves. */
+  nodeKey?: string;
+}
+
 export interface LocalNetwork {
   deployment: Deployment;
-  services: { name: string; url: string; pid: number | undefined }[];
+  services: LocalService[];
   demoAccounts: { address: string; privateKey: string; balance: bigint }[];
+  customer: { account: string; address: string; escrow: bigint };
+  passwordFile: string;
   stop(): Promise<void>;
 }
+
+/** What the demo customer puts in escrow at start, so `gw compute run` works at once. */
+export const localCustomerDeposit = parseUnits("10000", 18);
 
 export function localnetStatePath(home: string): string {
   return join(home, "localnet.json");
 }
 
+/** The password of every keystore the local network creates (dev keys only), readable by the owner alone. */
+function localPassword(home: string): { password: string; file: string } {
+  const file = join(home, "localnet-password");
+  if (existsSync(file)) return { password: readFileSync(file, "utf8").trim(), file };
+  const password = randomBytes(18).toString("base64url");
+  writeFileAtomic(file, `${password}\n`, 0o600);
+  return { password, file };
+}
+
+const cheapKdf = { n: 2 ** 14, r: 8, p: 1 };
+
 export async function startLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetwork> {
   const lock = acquireLock(options.home, "localnet");
   let anvil: Anvil | undefined;
+  const roles: RoleProcess[] = [];
+  const stopAll = async (): Promise<void> => {
+    // Providers first (they finish or drop work), then the gateway, then the chain under them.
+    await Promise.all(roles.filter((r) => r.name !== "gateway").map((r) => r.stop()));
+    await Promise.all(roles.filter((r) => r.name === "gateway").map((r) => r.stop()));
+    await anvil?.stop();
+  };
   try {
+    const { password, file: passwordFile } = localPassword(options.home);
+    const logs = join(options.home, "logs");
+    // Every start is a new chain: state derived from the previous one (gateway log, provider homes, payment
+    // channels of the old escrow) would be wrong on this one.
+    for (const stale of ["gateway", "providers"]) rmSync(join(options.home, stale), { recursive: true, force: true });
+
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
     anvil = await startAnvil({ port: options.chainPort, chainId: 31337 });
-    const publicClient = createChainPublicClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
-    const walletClient = createChainWallet({
-      rpcUrl: anvil.rpcUrl,
-      chainId: 31337,
-      privateKey: devPrivateKey(devAccountRoles.deployer),
-    });
+    const rpcUrl = anvil.rpcUrl;
+    const publicClient = createChainPublicClient({ rpcUrl, chainId: 31337 });
+    const wallet = (index: number) => createChainWallet({ rpcUrl, chainId: 31337, privateKey: devPrivateKey(index) });
     const head = await publicClient.getBlock();
     // Epoch 0 starts now, on the chain's clock, so the first epoch ends epochSeconds after boot.
     const config = localNetworkParams({ genesisTime: head.timestamp, epochSeconds: options.epochSeconds });
     options.log("deploying contracts");
-    const deployment = await deployGroundwork({ publicClient, walletClient, config, rpcUrl: anvil.rpcUrl });
+    const deployment = await deployGroundwork({
+      publicClient,
+      walletClient: wallet(devAccountRoles.deployer),
+      config,
+      rpcUrl,
+    });
     writeDeployment(options.home, deployment);
 
-    const services = [{ name: "chain", url: anvil.rpcUrl, pid: anvil.process.pid }];
+    // The demo customer: dev account 6 in this home's keystore, with tokens in escrow.
+    const customerIndex = devAccountRoles.demo[devAccountRoles.demo.length - 1] as number;
+    const customer = devAccount(customerIndex);
+    const existing = listAccounts(options.home).find((a) => a.address.toLowerCase() === customer.address.toLowerCase());
+    const customerAccount =
+      existing ??
+      saveAccount(options.home, {
+        name: "customer",
+        privateKey: devPrivateKey(customerIndex),
+        password,
+        cost: cheapKdf,
+      });
+    const customerWallet = wallet(customerIndex);
+    await writeContractAndWait(publicClient, customerWallet, {
+      address: deployment.contracts.token,
+      abi: tokenAbi,
+      functionName: "approve",
+      args: [deployment.contracts.escrow, localCustomerDeposit],
+    });
+    await writeContractAndWait(publicClient, customerWallet, {
+      address: deployment.contracts.escrow,
+      abi: escrowAbi,
+      functionName: "deposit",
+      args: [localCustomerDeposit],
+    });
+
+    const env = { GW_PASSWORD_FILE: passwordFile, GW_HOME: options.home };
+    options.log("starting the gateway");
+    const gateway = await startRoleProcess({
+      name: "gateway",
+      args: ["gateway", "start", "--home", options.home, "--port", String(options.gatewayPort)],
+      env,
+      logFile: join(logs, "gateway.log"),
+    });
+    roles.push(gateway);
+    const gatewayUrl = String(gateway.status.url);
+
+    // Providers: each a home of its own under providers/, owned by a demo account, registered and staked.
+    const count = Math.min(options.providers, devAccountRoles.demo.length - 1);
+    const providerHomes: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const ownerIndex = devAccountRoles.demo[i] as number;
+      const home = join(options.home, "providers", `p${i + 1}`);
+      writeDeployment(home, deployment);
+      saveAccount(home, { name: "owner", privateKey: devPrivateKey(ownerIndex), password, cost: cheapKdf });
+      const nodeKey = createNodeKeyFile(join(home, "provider", "node-key.json"), password, cheapKdf);
+      writeProviderConfig(home, {
+        version: 1,
+        owner: devAccount(ownerIndex).address,
+        account: "owner",
+        gateways: [normalizeGatewayUrl(gatewayUrl)],
+        capacity: 2,
+        offers: {
+          [computeResource.name]: {
+            pricePerJob: parseUnits("0.01", 18).toString(),
+            pricePerSecond: parseUnits("0.001", 18).toString(),
+            maxMemoryBytes: 512 * 1024 ** 2,
+            maxWallMs: 600_000,
+            maxOutputBytes: 64 * 1024 ** 2,
+          },
+        },
+        redeem: { minAmount: "1", intervalSeconds: 30 },
+        control: { host: "127.0.0.1", port: 0 },
+      });
+      await registerProvider(publicClient, wallet(ownerIndex), {
+        deployment,
+        nodeKey,
+        resourceTypes: [resourceTypeId(computeResource.name)],
+        stake: parseUnits("1000", 18),
+      });
+      providerHomes.push(home);
+    }
+    options.log(`starting ${count} providers`);
+    const providers = await Promise.all(
+      providerHomes.map((home, i) =>
+        startRoleProcess({
+          name: `provider-${i + 1}`,
+          args: ["provider", "start", "--home", home],
+          env: { ...env, GW_HOME: home },
+          logFile: join(logs, `provider-${i + 1}.log`),
+        }),
+      ),
+    );
+    roles.push(...providers);
+
+    const services: LocalService[] = [
+      { name: "chain", url: rpcUrl, pid: anvil.process.pid },
+      { name: "gateway", url: gatewayUrl, pid: gateway.pid },
+      ...providers.map((p) => ({
+        name: p.name,
+        url: String(p.status.control ?? ""),
+        pid: p.pid,
+        nodeKey: String(p.status.nodeKey ?? ""),
+      })),
+    ];
     writeJsonAtomic(localnetStatePath(options.home), {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       services,
+      passwordFile,
     });
+    let stopped = false;
+    for (const role of roles) {
+      void role.exited.then((code) => {
+        if (!stopped)
+          options.log(`${role.name} exited unexpectedly (code ${code}); its log: ${join(logs, `${role.name}.log`)}`);
+      });
+    }
     const demoAccounts = devAccountRoles.demo.map((i) => ({
       address: devAccount(i).address,
       privateKey: devPrivateKey(i),
       balance: localDemoBalance,
     }));
 
-    const chain = anvil;
-    let stopped = false;
     return {
       deployment,
       services,
       demoAccounts,
+      customer: {
+        account: findAccount(options.home, customerAccount.name).name,
+        address: customer.address,
+        escrow: localCustomerDeposit,
+      },
+      passwordFile,
       async stop() {
         if (stopped) return;
         stopped = true;
-        await chain.stop();
+        await stopAll();
         rmSync(localnetStatePath(options.home), { force: true });
         lock.release();
       },
     };
   } catch (error) {
-    await anvil?.stop();
+    await stopAll();
     lock.release();
     throw error;
   }

@@ -15,7 +15,6 @@ export {
   type RunningJob,
 } from "./job-runner.ts";
 export { createJsonLogger, type Logger, type LogLevel, silentLogger } from "./logger.ts";
-export { createNodeKeyFile, loadNodeKeyFile, readNodePublicKey } from "./node-key-file.ts";
 export {
   normalizeGatewayUrl,
   type ProviderConfig,

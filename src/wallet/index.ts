@@ -17,3 +17,4 @@ export {
   type SecretKind,
   WrongPasswordError,
 } from "./keystore.ts";
+export { createNodeKeyFile, loadNodeKeyFile, readNodePublicKey } from "./node-key-file.ts";

@@ -90,7 +90,10 @@ export const computeRunCommand = defineCommand({
       account: wallet.account,
       deployment,
       publicClient: ctx.publicClient(),
-      paymentStore: createPaymentStore(join(ctx.options.home, "payments")),
+      // Channels belong to one escrow on one chain: a new local chain must not inherit the old one's amounts.
+      paymentStore: createPaymentStore(
+        join(ctx.options.home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
+      ),
     });
     const tty = !ctx.options.json && process.stderr.isTTY === true;
     const progress = (event: JobProgressEvent) => {

@@ -1,42 +1,25 @@
 // `gw gateway start`: runs a gateway in the foreground until Ctrl-C or SIGTERM. Its node key lives encrypted in
 // <home>/gateway/node-key.json (created on first start); reports, the job log and queued vouchers in <home>/gateway/.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { InvalidInputError } from "../../core/errors.ts";
-import { writeJsonAtomic } from "../../core/json-file.ts";
 import { createGateway } from "../../gateway/index.ts";
-import { generateNodeKeySeed, type NodeKey, nodeKeyFromSeed } from "../../protocol/index.ts";
-import { decryptSecret, encryptSecret } from "../../wallet/index.ts";
+import type { NodeKey } from "../../protocol/index.ts";
+import { createNodeKeyFile, loadNodeKeyFile } from "../../wallet/index.ts";
 import { defineCommand } from "../command.ts";
 import type { CliContext } from "../context.ts";
-import { toJsonLine } from "../format.ts";
-
-function parseInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InvalidInputError(`invalid --${name} ${String(value)}`, { hint: `An integer from ${min} to ${max}.` });
-  }
-  return n;
-}
+import { parseIntegerFlag, toJsonLine } from "../format.ts";
 
 /** Unlocks the gateway's node key, creating and encrypting a new one on first start. */
 async function loadGatewayKey(ctx: CliContext, dir: string): Promise<{ key: NodeKey; created: boolean }> {
   const path = join(dir, "node-key.json");
   if (existsSync(path)) {
-    let file: unknown;
-    try {
-      file = JSON.parse(readFileSync(path, "utf8"));
-    } catch (cause) {
-      throw new InvalidInputError(`${path} is not valid JSON`, { cause, hint: "Restore the file from a backup." });
-    }
-    const seed = decryptSecret(file, await ctx.password({ confirm: false, prompt: "Password for the gateway key" }));
-    return { key: nodeKeyFromSeed(seed), created: false };
+    return {
+      key: loadNodeKeyFile(path, await ctx.password({ confirm: false, prompt: "Password for the gateway key" })),
+      created: false,
+    };
   }
   const password = await ctx.password({ confirm: true, prompt: "New password for the gateway key" });
-  const seed = generateNodeKeySeed();
-  writeJsonAtomic(path, encryptSecret(seed, password, { kind: "node", name: "gateway" }), 0o600);
-  return { key: nodeKeyFromSeed(seed), created: true };
+  return { key: createNodeKeyFile(path, password), created: true };
 }
 
 export const gatewayStartCommand = defineCommand({
@@ -51,9 +34,9 @@ export const gatewayStartCommand = defineCommand({
   },
   async run(ctx, { values }) {
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
-    const port = parseInteger("port", values.port, 8600, 0, 65535);
-    const auditShareBps = parseInteger("audit-share-bps", values["audit-share-bps"], 1000, 0, 10_000);
-    const maxAttempts = parseInteger("max-attempts", values["max-attempts"], 4, 1, 100);
+    const port = parseIntegerFlag(values.port, "port", 8600, 0, 65535);
+    const auditShareBps = parseIntegerFlag(values["audit-share-bps"], "audit-share-bps", 1000, 0, 10_000);
+    const maxAttempts = parseIntegerFlag(values["max-attempts"], "max-attempts", 4, 1, 100);
     const deployment = ctx.deployment();
     const dir = join(ctx.options.home, "gateway");
     const { key, created } = await loadGatewayKey(ctx, dir);

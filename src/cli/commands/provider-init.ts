@@ -3,7 +3,6 @@ import { availableParallelism } from "node:os";
 import { parseUnits } from "viem";
 import { InvalidInputError } from "../../core/errors.ts";
 import {
-  createNodeKeyFile,
   normalizeGatewayUrl,
   providerConfigSchema,
   providerPaths,
@@ -11,20 +10,10 @@ import {
   writeProviderConfig,
 } from "../../provider/index.ts";
 import { getResourceType, resourceTypes } from "../../resources/index.ts";
-import { findAccount, unlockAccount } from "../../wallet/index.ts";
+import { createNodeKeyFile, findAccount, unlockAccount } from "../../wallet/index.ts";
 import { defineCommand } from "../command.ts";
+import { parseIntegerFlag } from "../format.ts";
 import { readPasswordFile } from "../provider-setup.ts";
-
-function integer(value: unknown, flag: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InvalidInputError(`invalid --${flag} ${String(value)}`, {
-      hint: `A whole number from ${min} to ${max}.`,
-    });
-  }
-  return n;
-}
 
 function tokens(value: unknown, flag: string, fallback: string): string {
   const text = value === undefined ? fallback : String(value);
@@ -66,9 +55,9 @@ export const providerInitCommand = defineCommand({
     const offer = {
       pricePerJob: tokens(values["price-per-job"], "price-per-job", "0.01"),
       pricePerSecond: tokens(values["price-per-second"], "price-per-second", "0.001"),
-      maxMemoryBytes: integer(values["max-memory-mb"], "max-memory-mb", 512, 1, 4096) * 1024 ** 2,
-      maxWallMs: integer(values["max-wall-seconds"], "max-wall-seconds", 600, 1, 3600) * 1000,
-      maxOutputBytes: integer(values["max-output-mb"], "max-output-mb", 64, 1, 1024) * 1024 ** 2,
+      maxMemoryBytes: parseIntegerFlag(values["max-memory-mb"], "max-memory-mb", 512, 1, 4096) * 1024 ** 2,
+      maxWallMs: parseIntegerFlag(values["max-wall-seconds"], "max-wall-seconds", 600, 1, 3600) * 1000,
+      maxOutputBytes: parseIntegerFlag(values["max-output-mb"], "max-output-mb", 64, 1, 1024) * 1024 ** 2,
     };
     const offers: Record<string, unknown> = {};
     for (const name of names) {
@@ -84,13 +73,13 @@ export const providerInitCommand = defineCommand({
       owner: account.address,
       account: account.name,
       gateways,
-      capacity: integer(values.capacity, "capacity", Math.max(1, availableParallelism()), 1, 1024),
+      capacity: parseIntegerFlag(values.capacity, "capacity", Math.max(1, availableParallelism()), 1, 1024),
       offers,
       redeem: {
         minAmount: (values["redeem-min"] as string | undefined) ?? "10",
-        intervalSeconds: integer(values["redeem-interval"], "redeem-interval", 3600, 1, 30 * 24 * 3600),
+        intervalSeconds: parseIntegerFlag(values["redeem-interval"], "redeem-interval", 3600, 1, 30 * 24 * 3600),
       },
-      control: { host: "127.0.0.1", port: integer(values["control-port"], "control-port", 8700, 0, 65535) },
+      control: { host: "127.0.0.1", port: parseIntegerFlag(values["control-port"], "control-port", 8700, 0, 65535) },
     };
     const paths = providerPaths(home);
     // Validate everything before the key exists, so a bad flag leaves nothing behind.

@@ -2,7 +2,8 @@
 // daemon runs, its own /status. Needs no password.
 import { getRegisteredProvider, wrapChainError } from "../../chain/index.ts";
 import { StateError } from "../../core/errors.ts";
-import { providerPaths, readNodePublicKey, readProviderConfig } from "../../provider/index.ts";
+import { providerPaths, readProviderConfig } from "../../provider/index.ts";
+import { readNodePublicKey } from "../../wallet/index.ts";
 import { defineCommand } from "../command.ts";
 import { formatToken } from "../format.ts";
 

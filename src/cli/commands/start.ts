@@ -1,34 +1,25 @@
 // `gw start` (what `npm start` runs): the whole local network in the foreground until Ctrl-C or SIGTERM.
-import { InvalidInputError } from "../../core/errors.ts";
-import { startLocalNetwork } from "../../localnet/index.ts";
+import { localnetStatePath, startLocalNetwork } from "../../localnet/index.ts";
 import { defineCommand } from "../command.ts";
-import { formatToken, toJsonLine } from "../format.ts";
-
-function parsePort(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InvalidInputError(`invalid port ${value}`, { hint: "A port is an integer from 1 to 65535." });
-  }
-  return port;
-}
+import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
 
 export const startCommand = defineCommand({
   words: ["start"],
-  summary: "run a local network (chain and contracts) in the foreground",
-  usage: "[--chain-port 8545] [--epoch-seconds 60]",
-  options: { "chain-port": { type: "string" }, "epoch-seconds": { type: "string" } },
+  summary: "run a local network (chain, contracts, gateway, providers) in the foreground",
+  usage: "[--chain-port 8545] [--gateway-port 8600] [--providers 5] [--epoch-seconds 60]",
+  options: {
+    "chain-port": { type: "string" },
+    "gateway-port": { type: "string" },
+    providers: { type: "string" },
+    "epoch-seconds": { type: "string" },
+  },
   async run(ctx, { values }) {
-    const epochSeconds = values["epoch-seconds"] === undefined ? 60 : Number(values["epoch-seconds"]);
-    if (!Number.isInteger(epochSeconds) || epochSeconds < 5 || epochSeconds > 7 * 24 * 3600) {
-      throw new InvalidInputError(`invalid --epoch-seconds ${String(values["epoch-seconds"])}`, {
-        hint: "Whole seconds from 5 to 604800.",
-      });
-    }
     const network = await startLocalNetwork({
       home: ctx.options.home,
-      chainPort: parsePort(values["chain-port"] as string | undefined, 8545),
-      epochSeconds,
+      chainPort: parseIntegerFlag(values["chain-port"], "chain-port", 8545, 1, 65535),
+      gatewayPort: parseIntegerFlag(values["gateway-port"], "gateway-port", 8600, 0, 65535),
+      providers: parseIntegerFlag(values.providers, "providers", 5, 0, 5),
+      epochSeconds: parseIntegerFlag(values["epoch-seconds"], "epoch-seconds", 60, 5, 7 * 24 * 3600),
       log: ctx.log,
     });
     const { deployment } = network;
@@ -40,6 +31,8 @@ export const startCommand = defineCommand({
       contracts: deployment.contracts,
       epoch: deployment.epoch,
       services: network.services,
+      customer: { ...network.customer, escrow: formatToken(network.customer.escrow) },
+      passwordFile: network.passwordFile,
       demoAccounts: network.demoAccounts.map((a) => ({ ...a, balance: formatToken(a.balance) })),
     };
     if (ctx.options.json) {
@@ -49,11 +42,18 @@ export const startCommand = defineCommand({
         "Groundwork local network is running.",
         `  home       ${ctx.options.home}`,
         `  chain      ${deployment.rpcUrl} (chain id ${deployment.chainId})`,
+        ...network.services.filter((s) => s.name !== "chain").map((s) => `  ${s.name.padEnd(10)} ${s.url}`),
         ...Object.entries(deployment.contracts).map(([name, address]) => `  ${name.padEnd(10)} ${address}`),
         `  epochs     ${deployment.epoch.duration}s each`,
-        "  demo accounts (dev keys, local use only):",
-        ...network.demoAccounts.map((a) => `    ${a.address}  ${formatToken(a.balance)} GWK  key ${a.privateKey}`),
-        "Try `gw status` in another terminal. Ctrl-C stops everything.",
+        `  customer   ${network.customer.address} (account "${network.customer.account}", ${formatToken(network.customer.escrow)} GWK in escrow)`,
+        "  demo accounts (anvil dev keys, local use only; 1,000,000 GWK each at genesis):",
+        ...network.demoAccounts.map((a) => `    ${a.address}  key ${a.privateKey}`),
+        "",
+        "In another terminal:",
+        `  export GW_PASSWORD_FILE=${network.passwordFile}`,
+        "  npx gw status",
+        "  npx gw compute run job.wasm --input data.bin",
+        `Logs: ${ctx.options.home}/logs. State: ${localnetStatePath(ctx.options.home)}. Ctrl-C stops everything.`,
       ];
       process.stdout.write(`${lines.join("\n")}\n`);
     }

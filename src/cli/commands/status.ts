@@ -9,7 +9,9 @@ import { defineCommand } from "../command.ts";
 const localnetSchema = z.object({
   pid: z.number(),
   startedAt: z.string(),
-  services: z.array(z.object({ name: z.string(), url: z.string(), pid: z.number().optional() })),
+  services: z.array(
+    z.object({ name: z.string(), url: z.string(), pid: z.number().optional(), nodeKey: z.string().optional() }),
+  ),
 });
 
 export const statusCommand = defineCommand({

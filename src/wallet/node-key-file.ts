@@ -6,7 +6,7 @@ import { z } from "zod";
 import { StateError } from "../core/errors.ts";
 import { readJsonFile, writeJsonAtomic } from "../core/json-file.ts";
 import { generateNodeKeySeed, type NodeKey, nodeKeyFromSeed } from "../protocol/index.ts";
-import { decryptSecret, defaultKdfCost, encryptSecret, type KdfCost } from "../wallet/index.ts";
+import { decryptSecret, defaultKdfCost, encryptSecret, type KdfCost } from "./keystore.ts";
 
 export function createNodeKeyFile(path: string, password: string, cost: KdfCost = defaultKdfCost): NodeKey {
   if (existsSync(path)) {
@@ -24,7 +24,10 @@ export function createNodeKeyFile(path: string, password: string, cost: KdfCost 
 export function loadNodeKeyFile(path: string, password: string): NodeKey {
   const file = readJsonFile(path, z.unknown());
   if (file === undefined) {
-    throw new StateError("no node key in this home", { details: { path }, hint: "Run `gw provider init` first." });
+    throw new StateError("no node key in this home", {
+      details: { path },
+      hint: "Create one first (`gw provider init` for a provider; a gateway creates its own on first start).",
+    });
   }
   return nodeKeyFromSeed(decryptSecret(file, password));
 }
