@@ -12,6 +12,7 @@ const contracts = [
   "Treasury",
   "GroundworkGovernor",
   "TimelockController",
+  "ParameterStore",
 ] as const;
 const root = join(import.meta.dirname, "..");
 const target = join(root, "src/chain/artifacts.generated.ts");

@@ -15,6 +15,8 @@ import {
   escrowBytecode,
   groundworkGovernorAbi,
   groundworkGovernorBytecode,
+  parameterStoreAbi,
+  parameterStoreBytecode,
   providerRegistryAbi,
   providerRegistryBytecode,
   rewardsAbi,
@@ -27,6 +29,7 @@ import {
   treasuryBytecode,
 } from "./artifacts.generated.ts";
 import type { Deployment } from "./deployment.ts";
+import { parameterKey } from "./parameters.ts";
 import { resourceTypeId } from "./resource-type.ts";
 
 export interface DeployParams {
@@ -40,6 +43,8 @@ export interface DeployParams {
   };
   registry: { unbondingPeriod: bigint; jailDuration: bigint; minStakes: { resourceType: string; amount: bigint }[] };
   escrow: { withdrawalDelay: bigint; providerBps: number; treasuryBps: number; burnBps: number };
+  /** Governed off-chain protocol parameters by name (the store keys them by keccak256 of the name). */
+  parameters: Record<string, bigint>;
   rewards: {
     genesisTime: bigint;
     epochDuration: bigint;
@@ -166,6 +171,15 @@ export async function deployGroundwork(params: {
     });
   }
 
+  const parameterNames = Object.keys(config.parameters).sort();
+  const parameters = (
+    await deploy("ParameterStore", parameterStoreAbi, parameterStoreBytecode, [
+      timelock,
+      parameterNames.map(parameterKey),
+      parameterNames.map((name) => config.parameters[name] as bigint),
+    ])
+  ).contractAddress as Hex;
+
   // Hand the timelock to the governor and drop the deployer's admin role: no admin key survives.
   const role = (name: "PROPOSER_ROLE" | "CANCELLER_ROLE" | "DEFAULT_ADMIN_ROLE") =>
     publicClient.readContract({ address: timelock, abi: timelockControllerAbi, functionName: name });
@@ -193,7 +207,7 @@ export async function deployGroundwork(params: {
     deployBlock: Number(timelockReceipt.blockNumber),
     deployedAt: new Date().toISOString(),
     deployer,
-    contracts: { token, registry, escrow, rewards, treasury, governor, timelock },
+    contracts: { token, registry, escrow, rewards, treasury, governor, timelock, parameters },
     epoch: { genesisTime: Number(config.rewards.genesisTime), duration: Number(config.rewards.epochDuration) },
   };
 }

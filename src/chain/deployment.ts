@@ -22,6 +22,7 @@ export const deploymentSchema = z.object({
     treasury: address,
     governor: address,
     timelock: address,
+    parameters: address,
   }),
   epoch: z.object({ genesisTime: z.number().int().nonnegative(), duration: z.number().int().positive() }),
 });

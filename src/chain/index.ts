@@ -4,6 +4,7 @@ export { type Anvil, type AnvilOptions, startAnvil } from "./anvil.ts";
 export {
   escrowAbi,
   groundworkGovernorAbi,
+  parameterStoreAbi,
   providerRegistryAbi,
   rewardsAbi,
   timelockControllerAbi,
@@ -37,6 +38,7 @@ export {
   type SlashEntry,
   signEpochRoot,
 } from "./epoch-root.ts";
+export { type NetworkParameterName, networkParameters, parameterKey, readNetworkParameters } from "./parameters.ts";
 export {
   getRegisteredProvider,
   providerBindingMessage,

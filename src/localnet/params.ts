@@ -2,7 +2,7 @@
 // cycle in minutes. A production deployment passes its own DeployParams; governance can change all of these.
 import { type Hex, parseUnits } from "viem";
 import { type HDAccount, mnemonicToAccount } from "viem/accounts";
-import type { DeployParams } from "../chain/index.ts";
+import { type DeployParams, networkParameters } from "../chain/index.ts";
 
 /** anvil's well-known development mnemonic: its accounts are funded with ether at genesis. Never use it elsewhere. */
 export const devMnemonic = "test test test test test test test test test test test junk";
@@ -51,6 +51,14 @@ export function localNetworkParams(options: { genesisTime: bigint; epochSeconds?
       })),
     },
     escrow: { withdrawalDelay: 600n, providerBps: 8500, treasuryBps: 500, burnBps: 1000 },
+    parameters: {
+      [networkParameters.downtimeJailSeconds]: 120n,
+      [networkParameters.slashAmount]: gwk("100"),
+      [networkParameters.workShareBps]: 7000n,
+      [networkParameters.workEmissionCapBps]: 9000n,
+      [networkParameters.auditShareBps]: 1000n,
+      [networkParameters.challengeIntervalSeconds]: 10n,
+    },
     rewards: {
       genesisTime: options.genesisTime,
       epochDuration: BigInt(options.epochSeconds ?? 60),

@@ -1,0 +1,48 @@
+// The governed parameters off-chain roles follow, by name. The ParameterStore keys them by keccak256(name); reading
+// them all in one call per epoch keeps every oracle and gateway on the same numbers.
+import { type Hex, keccak256, type PublicClient, stringToBytes } from "viem";
+import { parameterStoreAbi } from "./artifacts.generated.ts";
+import { wrapChainError } from "./write-contract.ts";
+
+export const networkParameters = {
+  /** A provider that answers no liveness challenge for this long within an epoch is jailed. */
+  downtimeJailSeconds: "oracle.downtimeJailSeconds",
+  /** Tokens slashed for one proven fraud (a wrong result outvoted by signed replicas). */
+  slashAmount: "oracle.slashAmount",
+  /** Share of each epoch's emission paid for verified paid work; the rest pays stake-weighted liveness. */
+  workShareBps: "oracle.workShareBps",
+  /** Work emission per unit of revenue, as a share of the burn that revenue caused: below 10,000 wash trading loses. */
+  workEmissionCapBps: "oracle.workEmissionCapBps",
+  /** Share of single-replica jobs a gateway silently re-runs elsewhere. */
+  auditShareBps: "gateway.auditShareBps",
+  /** Mean seconds between an oracle's liveness challenges to one provider. */
+  challengeIntervalSeconds: "oracle.challengeIntervalSeconds",
+} as const;
+
+export type NetworkParameterName = (typeof networkParameters)[keyof typeof networkParameters];
+
+export function parameterKey(name: string): Hex {
+  return keccak256(stringToBytes(name));
+}
+
+/** Every known parameter in one call. */
+export async function readNetworkParameters(
+  client: PublicClient,
+  store: Hex,
+): Promise<Record<keyof typeof networkParameters, bigint>> {
+  const names = Object.entries(networkParameters);
+  try {
+    const values = await client.readContract({
+      address: store,
+      abi: parameterStoreAbi,
+      functionName: "getMany",
+      args: [names.map(([, name]) => parameterKey(name))],
+    });
+    return Object.fromEntries(names.map(([field], i) => [field, values[i] as bigint])) as Record<
+      keyof typeof networkParameters,
+      bigint
+    >;
+  } catch (error) {
+    throw wrapChainError(error, "reading network parameters");
+  }
+}
