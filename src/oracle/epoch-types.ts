@@ -1,0 +1,81 @@
+// The inputs and outputs of one epoch's computation (docs/oracle.md): everything an oracle needs to compute
+// rewards, penalties and the earnings root, and everything it publishes so others can recompute it.
+import type { Hex } from "viem";
+
+export interface EpochParams {
+  workShareBps: bigint;
+  workEmissionCapBps: bigint;
+  downtimeJailSeconds: bigint;
+  slashAmount: bigint;
+  /** Escrow's burn share of every redemption, in basis points. */
+  burnBps: bigint;
+}
+
+export interface ProviderSnapshot {
+  nodeKey: Hex;
+  owner: Hex;
+  /** Bonded stake at the epoch's end. */
+  stake: bigint;
+}
+
+export interface NodeLiveness {
+  nodeKey: Hex;
+  challenged: number;
+  answered: number;
+  /** Longest stretch of the epoch, in seconds, covered only by unanswered challenges. */
+  longestSilenceSeconds: number;
+}
+
+export interface ProvenFraud {
+  nodeKey: Hex;
+  jobId: string;
+}
+
+export interface EpochInputs {
+  epoch: number;
+  startTime: number;
+  endTime: number;
+  emission: bigint;
+  params: EpochParams;
+  providers: ProviderSnapshot[];
+  /** Gross voucher redemptions in the epoch, per provider owner. */
+  revenue: { owner: Hex; amount: bigint }[];
+  liveness: NodeLiveness[];
+  fraud: ProvenFraud[];
+  /** The previous epoch's leaves: owner → cumulative amount. */
+  previous: ReadonlyMap<Hex, bigint>;
+}
+
+export interface OwnerBreakdown {
+  owner: Hex;
+  revenue: bigint;
+  work: bigint;
+  liveness: bigint;
+  /** This epoch's reward (work + liveness). */
+  reward: bigint;
+  cumulative: bigint;
+}
+
+export interface NodeBreakdown {
+  nodeKey: Hex;
+  owner: Hex;
+  uptimeBps: number;
+  liveness: bigint;
+  jailed: boolean;
+  slashed: bigint;
+  fraudJobs: number;
+}
+
+export interface EpochResult {
+  epoch: number;
+  earningsRoot: Hex;
+  cumulativeTotal: bigint;
+  /** Sorted by account; the tree's leaf order. */
+  leaves: { account: Hex; cumulativeAmount: bigint }[];
+  jailed: Hex[];
+  slashes: { nodeKey: Hex; amount: bigint }[];
+  owners: OwnerBreakdown[];
+  nodes: NodeBreakdown[];
+  /** Emission not allocated this epoch (caps, floors, nobody eligible): stays in Rewards. */
+  unallocated: bigint;
+}
