@@ -26,8 +26,10 @@ export async function startRoleProcess(params: {
 }): Promise<RoleProcess> {
   mkdirSync(dirname(params.logFile), { recursive: true });
   const log = createWriteStream(params.logFile, { flags: "a" });
+  // The parent's GW_* settings (account, password, gateway) belong to the parent's user, not to this role.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("GW_")));
   const child = spawn(process.execPath, [gwBin, ...params.args, "--json"], {
-    env: { ...process.env, ...params.env },
+    env: { ...inherited, ...params.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.pipe(log);
