@@ -309,7 +309,7 @@ test("over capacity, an attempt is refused as busy", async () => {
     jobs.push({ jobId, assign: { jobId, attempt: 0, request, blobs: {}, deadline: Date.now() + 30_000 } });
   }
   for (const job of jobs) await gateway.send(messageTypes.jobAssign, job.assign);
-  const third = await gateway.nextMessage(forJob(jobs[2]?.jobId ?? ""), 1000);
+  const third = await gateway.nextMessage(forJob(jobs[2]?.jobId ?? ""), 10_000);
   assert.equal(third?.type, messageTypes.jobFailed);
   assert.equal(errorName(third), "busy");
   // The two that ran hit their time limit: a runtime error becomes job.failed with its name.
