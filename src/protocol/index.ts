@@ -18,6 +18,8 @@ export {
   addressSchema,
   amountSchema,
   base64Schema,
+  challengePingBody,
+  challengePongBody,
   failureReportBody,
   fraudReportBody,
   gatewayChallengeBody,
@@ -41,5 +43,11 @@ export {
   voucherSchema,
   voucherSubmitBody,
 } from "./messages.ts";
-export { generateNodeKeySeed, type NodeKey, nodeKeyFromSeed, verifyNodeSignature } from "./node-key.ts";
+export {
+  generateNodeKeySeed,
+  type NodeKey,
+  nodeKeyFromSeed,
+  nodePublicKeyObject,
+  verifyNodeSignature,
+} from "./node-key.ts";
 export { createReplayGuard, type ReplayGuard } from "./replay-guard.ts";

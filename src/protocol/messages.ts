@@ -28,6 +28,8 @@ export const messageTypes = {
   voucherSubmit: "voucher.submit",
   fraudReport: "report.fraud",
   failureReport: "report.failure",
+  challengePing: "challenge.ping",
+  challengePong: "challenge.pong",
 } as const;
 
 // ---------------------------------------------------------------- provider ⇄ gateway (WebSocket)
@@ -148,3 +150,17 @@ export const failureReportBody = z.object({
   kind: z.enum(["timeout", "disconnected", "error", "invalid-result"]),
   detail: z.string().max(2000),
 });
+
+// ---------------------------------------------------------------- oracle liveness challenges (via the gateway)
+
+/**
+ * Oracle → provider (relayed by the gateway over the provider's socket), signed by the oracle's wallet, `to` = the
+ * node key: answer this nonce now.
+ */
+export const challengePingBody = z.object({ nonce: hex32, oracle: addressSchema });
+
+/**
+ * Provider → oracle, signed by the challenged node key, `to` = the oracle's address: the ping's nonce and the oracle
+ * it names. No other fields: the oracle's intake checks this shape exactly.
+ */
+export const challengePongBody = z.strictObject({ nonce: hex32, oracle: addressSchema });

@@ -39,14 +39,19 @@ export function generateNodeKeySeed(): Uint8Array {
 // Parsing a public key costs more than verifying with it: keep the recent ones.
 const publicKeyCache = new Map<string, KeyObject>();
 
+/** A node public key (0x + 64 hex) as a node:crypto KeyObject, for callers that keep their own key cache. */
+export function nodePublicKeyObject(publicKey: Hex): KeyObject {
+  return createPublicKey({
+    key: Buffer.concat([spkiPrefix, rawBytes(publicKey, "node public key", 32)]),
+    format: "der",
+    type: "spki",
+  });
+}
+
 function publicKeyObject(publicKey: Hex): KeyObject {
   let key = publicKeyCache.get(publicKey);
   if (!key) {
-    key = createPublicKey({
-      key: Buffer.concat([spkiPrefix, rawBytes(publicKey, "node public key", 32)]),
-      format: "der",
-      type: "spki",
-    });
+    key = nodePublicKeyObject(publicKey);
     if (publicKeyCache.size > 10_000) publicKeyCache.clear();
     publicKeyCache.set(publicKey, key);
   }
