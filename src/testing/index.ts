@@ -7,4 +7,13 @@ export {
   signTestResult,
   startFakeGateway,
 } from "./fake-gateway.ts";
+export {
+  advancePastEpoch,
+  type FakeOracle,
+  postTestEpoch,
+  startFakeOracle,
+  type TestEpoch,
+  type TestEpochNode,
+  type TestEpochOwner,
+} from "./fake-oracle.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";

@@ -8,6 +8,15 @@ import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
+import { govDelegateCommand } from "./gov-delegate.ts";
+import { govExecuteCommand } from "./gov-execute.ts";
+import { govProposeCommand } from "./gov-propose.ts";
+import { govStatusCommand } from "./gov-status.ts";
+import { govVoteCommand } from "./gov-vote.ts";
+import { networkStatsCommand } from "./network-stats.ts";
+import { providerClaimCommand } from "./provider-claim.ts";
+import { providerEarningsCommand } from "./provider-earnings.ts";
+import { providerEstimateCommand } from "./provider-estimate.ts";
 import { providerInitCommand } from "./provider-init.ts";
 import { providerStakeCommand } from "./provider-stake.ts";
 import { providerStartCommand } from "./provider-start.ts";
@@ -32,4 +41,13 @@ export const commands: Command[] = [
   providerUnbondCommand,
   providerStartCommand,
   providerStatusCommand,
+  providerEarningsCommand,
+  providerClaimCommand,
+  providerEstimateCommand,
+  networkStatsCommand,
+  govDelegateCommand,
+  govProposeCommand,
+  govVoteCommand,
+  govExecuteCommand,
+  govStatusCommand,
 ];

@@ -1,0 +1,104 @@
+// `gw network stats`: per posted epoch, from chain alone: emission, customer revenue, burn, treasury inflow,
+// active providers and the revenue share (revenue ÷ (revenue + emission)), with a totals line.
+import { type EpochEconomics, getNetworkStats, type TreasuryInflow } from "../../economics/index.ts";
+import { defineCommand } from "../command.ts";
+import { formatTable, oracleOption, resolveOracle } from "../economics-options.ts";
+import { formatToken, parseIntegerFlag } from "../format.ts";
+
+const inflowJson = (t: TreasuryInflow) => ({
+  total: formatToken(t.total),
+  fees: formatToken(t.fees),
+  slashes: formatToken(t.slashes),
+  other: formatToken(t.other),
+});
+
+export const networkStatsCommand = defineCommand({
+  words: ["network", "stats"],
+  summary: "per epoch: emissions, revenue, burn, treasury, revenue share",
+  usage: "[--epochs N] [--oracle URL]",
+  options: { epochs: { type: "string" }, ...oracleOption },
+  async run(ctx, { values }) {
+    const epochs = parseIntegerFlag(values.epochs, "epochs", 10, 1, 100_000);
+    const oracle = resolveOracle(ctx, values.oracle);
+    const stats = await getNetworkStats(ctx.publicClient(), { deployment: ctx.deployment(), epochs, oracle });
+    const epochJson = (e: EpochEconomics) => ({
+      epoch: e.epoch,
+      postedAt: new Date(e.postedAt * 1000).toISOString(),
+      fromBlock: Number(e.fromBlock),
+      toBlock: Number(e.toBlock),
+      emission: formatToken(e.emission),
+      revenue: formatToken(e.revenue),
+      burned: formatToken(e.burned),
+      treasury: inflowJson(e.treasury),
+      revenueShare: e.revenueShare.decimal,
+      revenueShareBps: e.revenueShare.bps,
+      activeProviders: e.oracleActiveProviders ?? stats.providers.active,
+      activeProvidersSource: e.oracleActiveProviders === null ? "registry-now" : "oracle",
+    });
+    const json = {
+      postedEpochs: stats.postedEpochs,
+      epochs: stats.epochs.map(epochJson),
+      totals: {
+        epochs: stats.epochs.length,
+        emission: formatToken(stats.totals.emission),
+        revenue: formatToken(stats.totals.revenue),
+        burned: formatToken(stats.totals.burned),
+        treasury: inflowJson(stats.totals.treasury),
+        revenueShare: stats.totals.revenueShare.decimal,
+        revenueShareBps: stats.totals.revenueShare.bps,
+      },
+      providers: {
+        registered: stats.providers.registered,
+        active: stats.providers.active,
+        activeStake: formatToken(stats.providers.activeStake),
+      },
+      token: { totalSupply: formatToken(stats.token.totalSupply), totalBurned: formatToken(stats.token.totalBurned) },
+    };
+    if (stats.epochs.length === 0) {
+      return {
+        json,
+        text: [
+          "no epoch has been posted yet: nothing to show.",
+          "Epoch roots are posted by the oracles after each epoch ends (`gw status` shows the current epoch).",
+          `providers now: ${stats.providers.active} active of ${stats.providers.registered} registered`,
+        ].join("\n"),
+      };
+    }
+    const share = (d: string | null, bps: number | null) => (d === null ? "-" : `${d} (${bps} bps)`);
+    const rows = stats.epochs.map((e) => [
+      String(e.epoch),
+      formatToken(e.emission),
+      formatToken(e.revenue),
+      formatToken(e.burned),
+      formatToken(e.treasury.total),
+      String(e.oracleActiveProviders ?? stats.providers.active),
+      share(e.revenueShare.decimal, e.revenueShare.bps),
+    ]);
+    rows.push([
+      "total",
+      formatToken(stats.totals.emission),
+      formatToken(stats.totals.revenue),
+      formatToken(stats.totals.burned),
+      formatToken(stats.totals.treasury.total),
+      "",
+      share(stats.totals.revenueShare.decimal, stats.totals.revenueShare.bps),
+    ]);
+    const table = formatTable(
+      ["epoch", "emission GWK", "revenue GWK", "burned GWK", "treasury GWK", "providers", "revenue share"],
+      rows,
+    );
+    const providersNote = stats.epochs.some((e) => e.oracleActiveProviders === null)
+      ? "providers: active in the registry now (--oracle gives each epoch's count)"
+      : "providers: unjailed nodes in each epoch, as the oracle computed them";
+    return {
+      json,
+      text: [
+        `last ${stats.epochs.length} of ${stats.postedEpochs} posted epoch(s); revenue share = revenue ÷ (revenue + emission)`,
+        table,
+        providersNote,
+        `treasury inflow: ${formatToken(stats.totals.treasury.fees)} GWK fees, ${formatToken(stats.totals.treasury.slashes)} GWK slashes, ${formatToken(stats.totals.treasury.other)} GWK other`,
+        `token: supply ${formatToken(stats.token.totalSupply)} GWK, burned all time ${formatToken(stats.token.totalBurned)} GWK`,
+      ].join("\n"),
+    };
+  },
+});
