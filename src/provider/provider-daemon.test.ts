@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { type Hex, parseUnits } from "viem";
 import { escrowAbi, getRegisteredProvider, signVoucher, tokenAbi, writeContractAndWait } from "../chain/index.ts";
+import { challengeMessageTypes, challengePongBody } from "../oracle/daemon/challenge-messages.ts";
 import {
   canonicalJson,
   createReplayGuard,
@@ -312,6 +313,34 @@ test("over capacity, an attempt is refused as busy", async () => {
   const third = await gateway.nextMessage(forJob(jobs[2]?.jobId ?? ""), 1000);
   assert.equal(third?.type, messageTypes.jobFailed);
   assert.equal(errorName(third), "busy");
+  // Full of work, it still answers an oracle's liveness challenge at once, signed by its node key.
+  const oracle = chain.account(7).address.toLowerCase() as Hex;
+  const nonce = randomBytes(16).toString("hex");
+  const sentAt = Date.now();
+  await gateway.send(challengeMessageTypes.ping, { nonce, oracle, nodeKey: honest.key.publicKey });
+  const pong = await gateway.nextMessage((e) => e.type === challengeMessageTypes.pong, 1000);
+  assert.ok(pong, "a pong while busy");
+  assert.ok(Date.now() - sentAt < 1000);
+  const opened = await openEnvelope(pong, {
+    type: challengeMessageTypes.pong,
+    body: challengePongBody,
+    guard: createReplayGuard({ windowMs: 60_000 }),
+    recipient: oracle,
+  });
+  assert.equal(opened.from, honest.key.publicKey);
+  assert.deepEqual(opened.body, { nonce, oracle });
+  // A ping naming another node, or signed by another key than the gateway's, gets no answer.
+  await gateway.send(challengeMessageTypes.ping, {
+    nonce: randomBytes(16).toString("hex"),
+    oracle,
+    nodeKey: sha(echo),
+  });
+  await gateway.send(
+    challengeMessageTypes.ping,
+    { nonce: randomBytes(16).toString("hex"), oracle, nodeKey: honest.key.publicKey },
+    { key: nodeKeyFromSeed(generateNodeKeySeed()) },
+  );
+  assert.equal(await gateway.nextMessage((e) => e.type === challengeMessageTypes.pong, 500), undefined);
   // The two that ran hit their time limit: a runtime error becomes job.failed with its name.
   for (const job of jobs.slice(0, 2)) {
     const reply = await gateway.nextMessage(forJob(job.jobId), 10_000);
