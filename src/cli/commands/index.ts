@@ -8,6 +8,8 @@ import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
+import { oracleStartCommand } from "./oracle-start.ts";
+import { oracleVerifyCommand } from "./oracle-verify.ts";
 import { providerInitCommand } from "./provider-init.ts";
 import { providerStakeCommand } from "./provider-stake.ts";
 import { providerStartCommand } from "./provider-start.ts";
@@ -27,6 +29,8 @@ export const commands: Command[] = [
   accountWithdrawCommand,
   computeRunCommand,
   gatewayStartCommand,
+  oracleStartCommand,
+  oracleVerifyCommand,
   providerInitCommand,
   providerStakeCommand,
   providerUnbondCommand,

@@ -42,3 +42,4 @@ export {
   oracleVersion,
 } from "./oracle-daemon.ts";
 export { type EpochRecord, type OracleStore, openOracleStore } from "./oracle-store.ts";
+export { type EpochVerification, verifyPublishedEpoch } from "./verify-epoch.ts";
