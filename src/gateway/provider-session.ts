@@ -142,7 +142,7 @@ export function createProviderSession(options: ProviderSessionOptions): Provider
     if (!message || typeof message !== "object") return;
     const type = (message as Record<string, unknown>).type;
     if (type === challengeMessageTypes.pong) {
-      const nonce = ((message as { body?: { nonce?: unknown } }).body ?? {}).nonce;
+      const nonce = (message as { body?: { nonce?: unknown } }).body?.nonce;
       const listener = typeof nonce === "string" ? pongs.get(nonce) : undefined;
       if (listener) {
         pongs.delete(nonce as string);

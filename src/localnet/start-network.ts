@@ -1,8 +1,8 @@
 // Boots the whole local network in one home folder: lock, chain, contracts, a gateway and N providers (each its own
 // process with its own key and stake), and a funded demo customer. stop() shuts every child down and frees the home.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseUnits } from "viem";
 import {
@@ -83,7 +83,9 @@ function freeLocalPort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -103,7 +105,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const logs = join(options.home, "logs");
     // Every start is a new chain: state derived from the previous one (gateway log, provider homes, payment
     // channels of the old escrow) would be wrong on this one.
-    for (const stale of ["gateway", "providers", "oracles"]) rmSync(join(options.home, stale), { recursive: true, force: true });
+    for (const stale of ["gateway", "providers", "oracles"])
+      rmSync(join(options.home, stale), { recursive: true, force: true });
 
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
     anvil = await startAnvil({ port: options.chainPort, chainId: 31337 });
@@ -210,7 +213,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     // Oracles: dev accounts 7, 8, 9 (the deployed set, 2 of 3), each in its own home, peers of one another.
     const base = options.oraclePort ?? 8610;
     const oraclePorts: number[] = [];
-    for (let i = 0; i < devAccountRoles.oracles.length; i++) oraclePorts.push(base === 0 ? await freeLocalPort() : base + i);
+    for (let i = 0; i < devAccountRoles.oracles.length; i++)
+      oraclePorts.push(base === 0 ? await freeLocalPort() : base + i);
     const oracleUrls = oraclePorts.map((port) => `http://127.0.0.1:${port}`);
     const oracleHomes = devAccountRoles.oracles.map((index, i) => {
       const home = join(options.home, "oracles", `o${i + 1}`);

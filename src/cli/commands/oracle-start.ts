@@ -51,9 +51,17 @@ export const oracleStartCommand = defineCommand({
       ...(values["fault-wrong-root"] === true ? { faults: { wrongRoot: true } } : {}),
       log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
     });
-    const summary = { status: "running", pid: process.pid, url: daemon.url, oracle: daemon.address, account: account.name };
+    const summary = {
+      status: "running",
+      pid: process.pid,
+      url: daemon.url,
+      oracle: daemon.address,
+      account: account.name,
+    };
     process.stdout.write(
-      ctx.options.json ? `${toJsonLine(summary)}\n` : `oracle ${daemon.address} running on ${daemon.url}\nCtrl-C stops it.\n`,
+      ctx.options.json
+        ? `${toJsonLine(summary)}\n`
+        : `oracle ${daemon.address} running on ${daemon.url}\nCtrl-C stops it.\n`,
     );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", () => resolve("SIGINT"));

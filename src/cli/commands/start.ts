@@ -6,7 +6,8 @@ import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
 export const startCommand = defineCommand({
   words: ["start"],
   summary: "run a local network (chain, contracts, gateway, providers, 3 oracles) in the foreground",
-  usage: "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60]",
+  usage:
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },

@@ -4,7 +4,7 @@
 // checked) give proven fraud. The engine calls are the narrow seam to the oracle engine (pending-engine.ts for now).
 import type { Hex } from "viem";
 import { z } from "zod";
-import { type EpochRoot, recoverEpochRootSigner, type RewardsDomain } from "../../chain/index.ts";
+import { type EpochRoot, type RewardsDomain, recoverEpochRootSigner } from "../../chain/index.ts";
 import { InvalidInputError } from "../../core/errors.ts";
 import {
   canonicalJson,
@@ -70,7 +70,8 @@ export async function verifyBundle(raw: unknown, expect: { epoch: number; oracle
     throw new InvalidBundleError("not an oracle.bundle envelope");
   }
   const body = bundleBodySchema.safeParse(parsed.data.body);
-  if (!body.success) throw new InvalidBundleError("invalid bundle body", { details: { issue: body.error.issues[0]?.message } });
+  if (!body.success)
+    throw new InvalidBundleError("invalid bundle body", { details: { issue: body.error.issues[0]?.message } });
   if (body.data.epoch !== expect.epoch) {
     throw new InvalidBundleError("bundle for another epoch", { details: { epoch: body.data.epoch } });
   }
@@ -125,7 +126,9 @@ export async function buildEpochInputs(params: {
     providers: chain.providers,
     revenue: chain.revenue,
     liveness,
-    fraud: [...unique.values()].sort((a, b) => (a.nodeKey < b.nodeKey ? -1 : a.nodeKey > b.nodeKey ? 1 : a.jobId < b.jobId ? -1 : 1)),
+    fraud: [...unique.values()].sort((a, b) =>
+      a.nodeKey < b.nodeKey ? -1 : a.nodeKey > b.nodeKey ? 1 : a.jobId < b.jobId ? -1 : 1,
+    ),
     previous: params.previous,
   };
 }
@@ -135,7 +138,9 @@ export function computeEpochResult(inputs: EpochInputs): EpochResult {
 }
 
 /** The EIP-712 root the oracles sign for a result. */
-export function epochRootOf(result: Pick<EpochResult, "epoch" | "earningsRoot" | "cumulativeTotal" | "jailed" | "slashes">): EpochRoot {
+export function epochRootOf(
+  result: Pick<EpochResult, "epoch" | "earningsRoot" | "cumulativeTotal" | "jailed" | "slashes">,
+): EpochRoot {
   return {
     epoch: BigInt(result.epoch),
     earningsRoot: result.earningsRoot,

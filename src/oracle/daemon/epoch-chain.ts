@@ -98,9 +98,13 @@ export function createEpochChainReader(client: PublicClient, deployment: Deploym
     const at = { address: contracts.registry, abi: providerRegistryAbi, blockNumber } as const;
     const count = Number(await client.readContract({ ...at, functionName: "providerCount" }));
     const keys = await Promise.all(
-      Array.from({ length: count }, (_, i) => client.readContract({ ...at, functionName: "providerAt", args: [BigInt(i)] })),
+      Array.from({ length: count }, (_, i) =>
+        client.readContract({ ...at, functionName: "providerAt", args: [BigInt(i)] }),
+      ),
     );
-    const records = await Promise.all(keys.map((k) => client.readContract({ ...at, functionName: "getProvider", args: [k] })));
+    const records = await Promise.all(
+      keys.map((k) => client.readContract({ ...at, functionName: "getProvider", args: [k] })),
+    );
     return keys.map((nodeKey, i) => ({
       nodeKey: nodeKey.toLowerCase() as Hex,
       owner: (records[i]?.owner ?? "0x").toLowerCase() as Hex,
@@ -153,7 +157,9 @@ export function createEpochChainReader(client: PublicClient, deployment: Deploym
           burnBps: BigInt(shares[2]),
         },
         providers,
-        revenue: [...revenue.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([owner, amount]) => ({ owner, amount })),
+        revenue: [...revenue.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([owner, amount]) => ({ owner, amount })),
         fromBlock,
         toBlock,
       };

@@ -20,13 +20,7 @@ import {
   writeContractAndWait,
 } from "../../chain/index.ts";
 import { GroundworkError, InvalidInputError, StateError } from "../../core/errors.ts";
-import {
-  createReplayGuard,
-  openEnvelope,
-  sha256Hex,
-  signEnvelope,
-  walletSigner,
-} from "../../protocol/index.ts";
+import { createReplayGuard, openEnvelope, sha256Hex, signEnvelope, walletSigner } from "../../protocol/index.ts";
 import type { EpochResult } from "../epoch-types.ts";
 import { createChallenger } from "./challenger.ts";
 import {
@@ -47,8 +41,8 @@ import {
   verifyBundle,
 } from "./epoch-builder.ts";
 import { createEpochChainReader, epochWindow } from "./epoch-chain.ts";
-import { requestJson } from "./http-client.ts";
 import { createOracleHttpApi, NotFoundError } from "./http-api.ts";
+import { requestJson } from "./http-client.ts";
 import { type EpochRecord, openOracleStore } from "./oracle-store.ts";
 import { createReportPuller } from "./report-puller.ts";
 
@@ -138,7 +132,11 @@ function createOracleMetrics() {
       labelNames: ["how"],
       registers,
     }),
-    latestEpoch: new Gauge({ name: "oracle_latest_epoch", help: "Latest epoch settled (posted or adopted)", registers }),
+    latestEpoch: new Gauge({
+      name: "oracle_latest_epoch",
+      help: "Latest epoch settled (posted or adopted)",
+      registers,
+    }),
   };
 }
 
@@ -238,7 +236,9 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     store.putBundle(hash, envelope);
     const current = record(epoch);
     store.putEpoch({ ...current, bundle: hash });
-    log(`epoch ${epoch}: bundle ${hash.slice(0, 10)} (${body.challenges.length} challenges, ${body.fraud.length} fraud reports)`);
+    log(
+      `epoch ${epoch}: bundle ${hash.slice(0, 10)} (${body.challenges.length} challenges, ${body.fraud.length} fraud reports)`,
+    );
     return hash;
   }
 
@@ -305,7 +305,8 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       log(`epoch ${epoch}: adopted the posted root ${posted.earningsRoot.slice(0, 10)} (${how})`);
       return true;
     };
-    if (current.result && matches(current.result)) return settle(current.result, current.bundleHashes, "our own proposal");
+    if (current.result && matches(current.result))
+      return settle(current.result, current.bundleHashes, "our own proposal");
     const urls = await peerUrls();
     const candidates: Hex[][] = [];
     for (const url of urls.values()) {
@@ -336,10 +337,17 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       const response = await requestJson(`${url}/v1/epochs/${epoch}`, { timeoutMs: 4000 }).catch(() => undefined);
       const result = (response?.json as { result?: SerializedResult } | undefined)?.result;
       if (!result || !Array.isArray(result.leaves)) continue;
-      const leaves = result.leaves.map((l) => ({ account: l.account as Hex, cumulativeAmount: BigInt(l.cumulativeAmount) }));
+      const leaves = result.leaves.map((l) => ({
+        account: l.account as Hex,
+        cumulativeAmount: BigInt(l.cumulativeAmount),
+      }));
       const root = leaves.length > 0 ? buildEarningsTree(leaves).root : (`0x${"0".repeat(64)}` as Hex);
       if (root === posted.earningsRoot && matches(result)) {
-        return settle(result, (response?.json as { bundleHashes?: Hex[] }).bundleHashes ?? [], `leaves from ${url}`);
+        return settle(
+          result,
+          (response?.json as { bundleHashes?: Hex[] } | undefined)?.bundleHashes ?? [],
+          `leaves from ${url}`,
+        );
       }
     }
     return false;
@@ -378,7 +386,11 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
         try {
           const envelope = await signEnvelope(
             signer,
-            { type: oracleMessageTypes.proposal, to: address, body: { epoch, bundleHashes, root: proposalRootOf(proposed) } },
+            {
+              type: oracleMessageTypes.proposal,
+              to: address,
+              body: { epoch, bundleHashes, root: proposalRootOf(proposed) },
+            },
             now,
           );
           const response = await requestJson(`${url}/v1/epochs/${epoch}/proposals`, {
@@ -389,7 +401,10 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
           const signature = (response.json as { signature?: unknown } | undefined)?.signature;
           if (response.status !== 200 || typeof signature !== "string") {
             const reason = (response.json as { message?: string; details?: unknown } | undefined) ?? {};
-            rejections.push({ oracle: address, reason: `${response.status} ${reason.message ?? ""} ${JSON.stringify(reason.details ?? {})}` });
+            rejections.push({
+              oracle: address,
+              reason: `${response.status} ${reason.message ?? ""} ${JSON.stringify(reason.details ?? {})}`,
+            });
             return;
           }
           if ((await recoverRootSigner(domain, root, signature as Hex)) !== address) {
@@ -413,7 +428,9 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     });
     if (signatures.length < threshold) {
       metrics.proposals.inc({ outcome: "rejected" });
-      log(`epoch ${epoch}: proposal got ${signatures.length} of ${threshold} signatures: ${JSON.stringify(rejections)}`);
+      log(
+        `epoch ${epoch}: proposal got ${signatures.length} of ${threshold} signatures: ${JSON.stringify(rejections)}`,
+      );
       return;
     }
     try {
@@ -463,7 +480,8 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       const proposer = proposal.from as Hex;
       if (!oracles.includes(proposer)) throw new InvalidInputError("proposal not from an oracle of the set");
       if (proposal.body.epoch !== epoch) throw new InvalidInputError("proposal for another epoch than the path names");
-      if (now() < epochWindow(deployment, epoch).endTime * 1000) throw new InvalidInputError("this epoch has not ended");
+      if (now() < epochWindow(deployment, epoch).endTime * 1000)
+        throw new InvalidInputError("this epoch has not ended");
       const next = await reader.nextEpoch();
       if (epoch !== next) throw new StateError(`epoch ${epoch} is not the next to post (${next} is)`);
       if (!previousLeaves(epoch) && !(epoch > 0 && (await adopt(epoch - 1)))) {
@@ -480,7 +498,9 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       const result = await compute(epoch, bundles);
       const diff = diffRoots(result, parseProposalRoot(proposal.body.root));
       if (diff.length > 0) {
-        throw new InvalidInputError("the proposed root differs from this oracle's recomputation", { details: { diff } });
+        throw new InvalidInputError("the proposed root differs from this oracle's recomputation", {
+          details: { diff },
+        });
       }
       const signature = await signEpochRoot(wallet.account, domain, epochRootOf(result));
       metrics.cosign.inc({ outcome: "signed" });
@@ -593,7 +613,10 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     proof(epoch, account) {
       const r = store.getEpoch(epoch);
       if (!r?.result || !settled(r)) throw new NotFoundError(`epoch ${epoch} is not settled here`);
-      const leaves = r.result.leaves.map((l) => ({ account: l.account as Hex, cumulativeAmount: BigInt(l.cumulativeAmount) }));
+      const leaves = r.result.leaves.map((l) => ({
+        account: l.account as Hex,
+        cumulativeAmount: BigInt(l.cumulativeAmount),
+      }));
       const index = leaves.findIndex((l) => l.account.toLowerCase() === account);
       if (index < 0) throw new NotFoundError(`${account} has no earnings in epoch ${epoch}`);
       const tree = buildEarningsTree(leaves);

@@ -8,8 +8,8 @@ import type { Hex } from "viem";
 import { z } from "zod";
 import { readJsonFile, writeJsonAtomic } from "../../core/json-file.ts";
 import { type Envelope, envelopeSchema } from "../../protocol/index.ts";
-import type { ChallengeRecord } from "./pending-engine.ts";
 import { challengeRecordSchema, type SerializedResult, serializedResultSchema } from "./epoch-builder.ts";
+import type { ChallengeRecord } from "./pending-engine.ts";
 
 export interface PulledReport {
   gateway: string;
@@ -75,7 +75,10 @@ export interface OracleStore {
   close(): void;
 }
 
-function openAppendLog(path: string, onLine: (value: unknown) => void): { append(value: unknown): void; close(): void } {
+function openAppendLog(
+  path: string,
+  onLine: (value: unknown) => void,
+): { append(value: unknown): void; close(): void } {
   if (existsSync(path)) {
     for (const line of readFileSync(path, "utf8").split("\n")) {
       if (line.length === 0) continue;
@@ -87,7 +90,8 @@ function openAppendLog(path: string, onLine: (value: unknown) => void): { append
     }
   }
   // After a torn last line, the first append starts on a new line.
-  let prefix = existsSync(path) && readFileSync(path).at(-1) !== undefined && readFileSync(path).at(-1) !== 0x0a ? "\n" : "";
+  let prefix =
+    existsSync(path) && readFileSync(path).at(-1) !== undefined && readFileSync(path).at(-1) !== 0x0a ? "\n" : "";
   const fd = openSync(path, "a");
   return {
     append(value) {

@@ -52,7 +52,10 @@ export function aggregateLiveness(
     if (r.sentAt < startMs || r.sentAt >= endMs) continue;
     const key = r.nodeKey.toLowerCase() as Hex;
     let list = byNode.get(key);
-    if (!list) byNode.set(key, (list = []));
+    if (!list) {
+      list = [];
+      byNode.set(key, list);
+    }
     list.push({ sentAt: r.sentAt, answered: r.answered });
   }
   const out: NodeLiveness[] = [];
@@ -136,7 +139,10 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     const key = lower(f.nodeKey);
     if (!known.has(key)) continue;
     let jobs = fraudJobs.get(key);
-    if (!jobs) fraudJobs.set(key, (jobs = new Set()));
+    if (!jobs) {
+      jobs = new Set();
+      fraudJobs.set(key, jobs);
+    }
     jobs.add(f.jobId);
   }
   const liveness = new Map(inputs.liveness.map((l) => [lower(l.nodeKey), l]));
@@ -149,11 +155,7 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
       slashes.push({ nodeKey: p.nodeKey, amount: params.slashAmount * BigInt(jobs) });
     }
     const l = liveness.get(p.nodeKey);
-    if (
-      l &&
-      l.challenged > 0 &&
-      (l.answered === 0 || BigInt(l.longestSilenceSeconds) >= params.downtimeJailSeconds)
-    ) {
+    if (l && l.challenged > 0 && (l.answered === 0 || BigInt(l.longestSilenceSeconds) >= params.downtimeJailSeconds)) {
       jailed.add(p.nodeKey);
     }
   }
@@ -168,7 +170,8 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     revenue.set(owner, (revenue.get(owner) ?? 0n) + r.amount);
   }
   let totalRevenue = 0n;
-  for (const [owner, amount] of revenue) if (ownersKnown.has(owner) && !penalisedOwners.has(owner)) totalRevenue += amount;
+  for (const [owner, amount] of revenue)
+    if (ownersKnown.has(owner) && !penalisedOwners.has(owner)) totalRevenue += amount;
   const work = new Map<Hex, bigint>();
   if (totalRevenue > 0n) {
     for (const [owner, amount] of revenue) {

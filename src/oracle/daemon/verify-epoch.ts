@@ -22,7 +22,13 @@ export interface EpochVerification {
   epoch: number;
   equal: boolean;
   diff: string[];
-  posted: { earningsRoot: Hex; cumulativeTotal: bigint; jailed: Hex[]; slashes: { nodeKey: Hex; amount: bigint }[]; signers: Hex[] };
+  posted: {
+    earningsRoot: Hex;
+    cumulativeTotal: bigint;
+    jailed: Hex[];
+    slashes: { nodeKey: Hex; amount: bigint }[];
+    signers: Hex[];
+  };
   computed: { earningsRoot: Hex; cumulativeTotal: bigint; jailed: Hex[]; slashes: { nodeKey: Hex; amount: bigint }[] };
   bundles: { hash: Hex; oracle: Hex; challenges: number; fraud: number }[];
 }
@@ -39,11 +45,14 @@ export async function verifyPublishedEpoch(params: {
   const base = params.oracleUrl.replace(/\/+$/, "");
   const reader = createEpochChainReader(params.publicClient, params.deployment);
   const posted = await reader.readPostedRoot(epoch);
-  if (!posted) throw new StateError(`epoch ${epoch} has no root on chain yet`, { hint: "`gw status` shows the epochs." });
+  if (!posted)
+    throw new StateError(`epoch ${epoch} has no root on chain yet`, { hint: "`gw status` shows the epochs." });
   const published = await requestJson(`${base}/v1/epochs/${epoch}`);
   const hashes = (published.json as { bundleHashes?: Hex[] } | undefined)?.bundleHashes;
   if (published.status !== 200 || !Array.isArray(hashes)) {
-    throw new RemoteError(`the oracle at ${base} does not publish epoch ${epoch}`, { details: { status: published.status } });
+    throw new RemoteError(`the oracle at ${base} does not publish epoch ${epoch}`, {
+      details: { status: published.status },
+    });
   }
   const { oracles } = await reader.oracleSet();
   const bundles: Bundle[] = [];
@@ -60,7 +69,10 @@ export async function verifyPublishedEpoch(params: {
     const response = await requestJson(`${base}/v1/epochs/${epoch - 1}`);
     const result = (response.json as { result?: SerializedResult } | undefined)?.result;
     if (!before || !result) throw new RemoteError(`cannot get the leaves of epoch ${epoch - 1}`);
-    const leaves = result.leaves.map((l) => ({ account: l.account as Hex, cumulativeAmount: BigInt(l.cumulativeAmount) }));
+    const leaves = result.leaves.map((l) => ({
+      account: l.account as Hex,
+      cumulativeAmount: BigInt(l.cumulativeAmount),
+    }));
     const root = leaves.length > 0 ? buildEarningsTree(leaves).root : zeroRoot;
     if (root !== before.earningsRoot) {
       throw new RemoteError(`the published leaves of epoch ${epoch - 1} do not prove its posted root`, {
