@@ -17,7 +17,7 @@ import {
   readNetworkParameters,
   rewardsAbi,
   signEpochRoot,
-  writeContractAndWait,
+  wrapChainError,
 } from "../../chain/index.ts";
 import { GroundworkError, InvalidInputError, StateError } from "../../core/errors.ts";
 import { createReplayGuard, openEnvelope, sha256Hex, signEnvelope, walletSigner } from "../../protocol/index.ts";
@@ -433,22 +433,32 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       );
       return;
     }
+    if ((await reader.nextEpoch()) !== epoch) {
+      log(`epoch ${epoch}: already posted by another oracle`);
+      return;
+    }
     try {
-      const receipt = await writeContractAndWait(publicClient, wallet, {
+      // Not simulated first: a node simulates on its latest block, whose timestamp may still be inside the epoch
+      // when nothing was mined since it ended; the transaction itself is mined at the current time.
+      const args = [
+        {
+          epoch: BigInt(epoch),
+          earningsRoot: root.earningsRoot,
+          cumulativeTotal: root.cumulativeTotal,
+          jailed: root.jailed,
+          slashes: root.slashes,
+        },
+        bundleRootSignatures(signatures),
+      ] as const;
+      const hash = await wallet.writeContract({
         address: deployment.contracts.rewards,
         abi: rewardsAbi,
         functionName: "postRoot",
-        args: [
-          {
-            epoch: BigInt(epoch),
-            earningsRoot: root.earningsRoot,
-            cumulativeTotal: root.cumulativeTotal,
-            jailed: root.jailed,
-            slashes: root.slashes,
-          },
-          bundleRootSignatures(signatures),
-        ],
+        args,
+        gas: 400_000n + 120_000n * BigInt(root.jailed.length + root.slashes.length),
       });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new StateError("postRoot reverted on chain", { details: { hash } });
       store.putEpoch({
         ...record(epoch),
         status: "posted",
@@ -462,7 +472,9 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       log(`epoch ${epoch}: posted root ${root.earningsRoot.slice(0, 10)} with ${signatures.length} signatures`);
     } catch (error) {
       metrics.proposals.inc({ outcome: "post-failed" });
-      log(`epoch ${epoch}: posting failed (someone else may have posted): ${(error as Error).message}`);
+      log(
+        `epoch ${epoch}: posting failed (someone else may have posted): ${wrapChainError(error, "postRoot").message}`,
+      );
     }
   }
 
