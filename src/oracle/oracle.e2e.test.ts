@@ -177,6 +177,8 @@ test("oracle network: roots, slashing, jailing, oracle failures, a tampered root
   await waitFor("the cheater connected", async () => {
     const listed = await getJson(`${gatewayUrl()}/v1/providers`);
     return (listed.json.providers as { nodeKey: string }[]).some((p) => p.nodeKey === cheaterKey) ? true : undefined;
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}\ncheater stderr:\n${cheater?.stderr().slice(-3000)}`);
   });
 
   // Paid, replicated jobs: the cheater's results are outvoted and reported.
@@ -192,8 +194,8 @@ test("oracle network: roots, slashing, jailing, oracle failures, a tampered root
       { env: { GW_HOME: home.path }, timeoutMs: 90_000 },
     );
     assert.equal(run.code, 0, run.stderr);
-    const job = run.json as { dissenters: string[]; providers: { nodeKey: string }[] };
-    if (job.dissenters.includes(cheaterKey)) fraudJobs++;
+    const job = run.json as { dissenters: { nodeKey: string }[]; providers: { nodeKey: string }[] };
+    if (job.dissenters.some((d) => d.nodeKey === cheaterKey)) fraudJobs++;
     for (const p of job.providers) workers.add(p.nodeKey);
   }
   assert.ok(fraudJobs >= 1, "the cheater was caught at least once");
@@ -318,9 +320,8 @@ test("oracle network: roots, slashing, jailing, oracle failures, a tampered root
   assert.ok(postedRoot);
   assert.notEqual(postedRoot, rejected.root, "the tampered root was not posted");
   assert.equal(rejected.record.root, postedRoot, "the faulty oracle's own honest computation is the posted root");
-  assert.ok(
-    !(onChain[0]?.args.signers ?? []).map((s) => s.toLowerCase()).includes(first.address?.toLowerCase() as Hex),
-  );
+  // Its co-signing stays honest: it may be among the signers of the honest root, never with the tampered one.
+  assert.ok((onChain[0]?.args.signers ?? []).length >= 2);
   const verify = await runGw(["oracle", "verify", String(rejected.epoch), "--oracle", rest[0]?.url ?? "", "--json"], {
     env,
   });
