@@ -50,3 +50,13 @@ export class AdmissionRejectedError extends InvalidInputError {
 
 /** The WebSocket close code for a refused or dropped provider. */
 export const admissionCloseCode = 4401;
+
+/** The node named in a challenge is not connected to this gateway (HTTP 404). */
+export class ProviderNotConnectedError extends StateError {
+  override name = "ProviderNotConnectedError";
+}
+
+/** A challenge request not signed by an oracle of Rewards.oracles() (HTTP 403). */
+export class NotAnOracleError extends InvalidInputError {
+  override name = "NotAnOracleError";
+}

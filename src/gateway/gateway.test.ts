@@ -1,14 +1,19 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { parseUnits } from "viem";
+import { type Hex, parseUnits } from "viem";
 import { providerRegistryAbi, signVoucher, writeContractAndWait, writeDeployment } from "../chain/index.ts";
 import {
+  challengePongBody,
+  createReplayGuard,
   generateNodeKeySeed,
+  messageTypes,
   type NodeKey,
   nodeKeyFromSeed,
   nodeKeySigner,
+  openEnvelope,
   signEnvelope,
   walletSigner,
 } from "../protocol/index.ts";
@@ -39,6 +44,7 @@ before(async () => {
     maxAttempts: 3,
     pingIntervalMs: 300,
     registryCheckIntervalMs: 300,
+    challengeTimeoutMs: 500,
   });
 });
 
@@ -329,6 +335,51 @@ test("vouchers: forwarded to a connected owner, queued for an absent one, forged
     }
   } finally {
     await online.close();
+  }
+});
+
+test("liveness challenges: an oracle gets the provider's signed pong; others are refused", async () => {
+  const oracle = chain.account(7);
+  const challenge = (signer: typeof oracle, nodeKey: string, nonce = `0x${randomBytes(32).toString("hex")}`) =>
+    signEnvelope(walletSigner(signer), {
+      type: messageTypes.challengeRequest,
+      to: gateway.key,
+      body: { nodeKey, nonce },
+    });
+  const key = await registered(1);
+  const provider = await connect(key, 1);
+  const silentKey = await registered(2);
+  const silent = await connect(silentKey, 2, { answerChallenges: false });
+  try {
+    const nonce = `0x${randomBytes(32).toString("hex")}`;
+    const answered = await postJson(`${gateway.url}/v1/challenges`, await challenge(oracle, key.publicKey, nonce));
+    assert.equal(answered.status, 200, JSON.stringify(answered.json));
+    const pong = await openEnvelope(answered.json, {
+      type: messageTypes.challengePong,
+      body: challengePongBody,
+      guard: createReplayGuard({ windowMs: 60_000 }),
+      recipient: oracle.address.toLowerCase() as Hex,
+    });
+    assert.equal(pong.from, key.publicKey);
+    assert.deepEqual(pong.body, { nonce, oracle: oracle.address.toLowerCase() });
+
+    const replayed = await challenge(oracle, key.publicKey);
+    assert.equal((await postJson(`${gateway.url}/v1/challenges`, replayed)).status, 200);
+    const again = await postJson(`${gateway.url}/v1/challenges`, replayed);
+    assert.equal(again.status, 400);
+    assert.equal(again.json.details.reason, "replayed");
+
+    const notOracle = await postJson(`${gateway.url}/v1/challenges`, await challenge(chain.account(6), key.publicKey));
+    assert.equal(notOracle.status, 403, JSON.stringify(notOracle.json));
+    const unknown = await postJson(`${gateway.url}/v1/challenges`, await challenge(oracle, newKey().publicKey));
+    assert.equal(unknown.status, 404, JSON.stringify(unknown.json));
+    const timeout = await postJson(`${gateway.url}/v1/challenges`, await challenge(oracle, silentKey.publicKey));
+    assert.equal(timeout.status, 504, JSON.stringify(timeout.json));
+    const garbage = await postJson(`${gateway.url}/v1/challenges`, { hello: 1 });
+    assert.equal(garbage.status, 400);
+  } finally {
+    await provider.close();
+    await silent.close();
   }
 });
 

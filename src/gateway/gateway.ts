@@ -11,6 +11,7 @@ import type { Deployment } from "../chain/index.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { createReplayGuard, messageTypes, type NodeKey, nodeKeySigner } from "../protocol/index.ts";
 import { resourceTypes } from "../resources/index.ts";
+import { createChallengeRelay } from "./challenge-relay.ts";
 import { AdmissionRejectedError, admissionCloseCode, DuplicateJobError, NoProvidersError } from "./errors.ts";
 import { openGatewayStore } from "./gateway-store.ts";
 import { createHttpApi } from "./http-api.ts";
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   maxAttempts?: number;
   /** WebSocket ping interval; a provider that misses one pong is dropped. Default 5000. */
   pingIntervalMs?: number;
+  /** How long a challenged provider has to answer an oracle's liveness challenge. Default 3000. */
+  challengeTimeoutMs?: number;
   /** How often admitted providers are re-checked on chain (jailed, unstaked). Default 30000. */
   registryCheckIntervalMs?: number;
   /** How long a new socket may take to send its hello. Default 10000. */
@@ -100,6 +103,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     sessionsOf: (owner) => pool.list().filter((s) => s.owner === owner.toLowerCase() && s.open),
     now,
     log,
+  });
+
+  const challenges = createChallengeRelay({
+    pool,
+    gateway: key,
+    guard,
+    publicClient,
+    rewards: deployment.contracts.rewards,
+    ...(options.challengeTimeoutMs !== undefined ? { timeoutMs: options.challengeTimeoutMs } : {}),
+    now,
   });
 
   const engineContext = {
@@ -209,6 +222,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       })),
     submitJob,
     submitVouchers: (raw) => relay.submit(raw),
+    relayChallenge: (raw) => challenges.relay(raw),
     listReports: (params) => store.listReports(params),
     metrics,
     maxBodyBytes,

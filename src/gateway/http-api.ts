@@ -6,7 +6,14 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { GroundworkError, InvalidInputError } from "../core/errors.ts";
-import { DuplicateJobError, InsufficientDepositError, NoProvidersError, PayloadTooLargeError } from "./errors.ts";
+import {
+  DuplicateJobError,
+  InsufficientDepositError,
+  NoProvidersError,
+  NotAnOracleError,
+  PayloadTooLargeError,
+  ProviderNotConnectedError,
+} from "./errors.ts";
 import type { ReportKind, StoredReport } from "./gateway-store.ts";
 import type { JobOutcome } from "./job-engine.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -16,6 +23,8 @@ export interface HttpApiHandlers {
   providers(): Record<string, unknown>[];
   submitJob(raw: unknown): Promise<JobOutcome>;
   submitVouchers(raw: unknown): Promise<{ delivered: number; queued: number }>;
+  /** An oracle's challenge.request → the provider's challenge.pong envelope. */
+  relayChallenge(raw: unknown): Promise<unknown>;
   listReports(params: { kind?: ReportKind; after?: number; limit: number }): {
     reports: StoredReport[];
     next?: number;
@@ -27,6 +36,8 @@ export interface HttpApiHandlers {
 
 export function httpStatusOf(error: GroundworkError): ContentfulStatusCode {
   if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof ProviderNotConnectedError) return 404;
+  if (error instanceof NotAnOracleError) return 403;
   if (error instanceof InsufficientDepositError) return 402;
   if (error instanceof DuplicateJobError) return 409;
   if (error instanceof NoProvidersError) return 503;
@@ -96,6 +107,7 @@ export function createHttpApi(handlers: HttpApiHandlers): Hono {
     return c.json({ reports: page.reports, next: page.next ?? null });
   });
   app.post("/v1/jobs", limit, async (c) => c.json(await handlers.submitJob(await readJson(c.req.text()))));
+  app.post("/v1/challenges", limit, async (c) => c.json(await handlers.relayChallenge(await readJson(c.req.text()))));
   app.post("/v1/vouchers", limit, async (c) => c.json(await handlers.submitVouchers(await readJson(c.req.text()))));
 
   app.notFound((c) => c.json(new InvalidInputError(`no route ${c.req.method} ${c.req.path}`).toJSON(), 404));

@@ -1,5 +1,7 @@
 // The gateway role: admits providers over WebSocket, takes customers' jobs and vouchers over HTTP, runs each job to
 // a verified settlement, and keeps signed failure and fraud reports for the oracles.
+
+export { type ChallengeRelay, type ChallengeRelayOptions, createChallengeRelay } from "./challenge-relay.ts";
 export {
   type AdmissionRejectCode,
   AdmissionRejectedError,
@@ -7,7 +9,9 @@ export {
   DuplicateJobError,
   InsufficientDepositError,
   NoProvidersError,
+  NotAnOracleError,
   PayloadTooLargeError,
+  ProviderNotConnectedError,
 } from "./errors.ts";
 export { createGateway, type Gateway, type GatewayOptions, gatewayVersion, providersPath } from "./gateway.ts";
 export {

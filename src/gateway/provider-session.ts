@@ -36,6 +36,12 @@ export interface ProviderSession extends AdmittedProvider {
   track(jobId: string, attempt: number, listener: (event: AttemptEvent) => void): void;
   /** Frees the slot; answers arriving later for this attempt are dropped. */
   release(jobId: string, attempt: number): void;
+  /**
+   * Routes the next `challenge.pong` frame naming `nonce` (unverified: the oracle verifies it) to `listener`, until
+   * `cancelPong`. Uses no capacity: liveness challenges are answered even when the provider is busy.
+   */
+  expectPong(nonce: string, listener: (envelope: unknown) => void): void;
+  cancelPong(nonce: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -65,6 +71,7 @@ export function createProviderSession(options: ProviderSessionOptions): Provider
   const { socket, provider, signer } = options;
   const blobs = new Set<Hex>(provider.cached);
   const pending = new Map<string, (event: AttemptEvent) => void>();
+  const pongs = new Map<string, (envelope: unknown) => void>();
   let open = true;
   let alive = true;
 
@@ -106,6 +113,12 @@ export function createProviderSession(options: ProviderSessionOptions): Provider
     release(jobId, attempt) {
       if (pending.delete(attemptKey(jobId, attempt))) options.onFreed(session);
     },
+    expectPong(nonce, listener) {
+      pongs.set(nonce, listener);
+    },
+    cancelPong(nonce) {
+      pongs.delete(nonce);
+    },
     close(code, reason) {
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
       else socket.terminate();
@@ -127,6 +140,15 @@ export function createProviderSession(options: ProviderSessionOptions): Provider
     }
     if (!message || typeof message !== "object") return;
     const type = (message as Record<string, unknown>).type;
+    if (type === messageTypes.challengePong) {
+      const nonce = (message as { body?: { nonce?: unknown } }).body?.nonce;
+      const listener = typeof nonce === "string" ? pongs.get(nonce) : undefined;
+      if (listener) {
+        pongs.delete(nonce as string);
+        listener(message);
+      }
+      return;
+    }
     if (type !== messageTypes.jobResult && type !== messageTypes.jobFailed) return;
     const key = routeOf(message as Record<string, unknown>);
     const listener = key ? pending.get(key) : undefined;
@@ -140,6 +162,7 @@ export function createProviderSession(options: ProviderSessionOptions): Provider
     clearInterval(ping);
     const waiting = [...pending.values()];
     pending.clear();
+    pongs.clear();
     const detail = `connection closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`;
     for (const listener of waiting) listener({ kind: "disconnected", detail });
     options.onClosed(session, code, reason.toString());

@@ -51,6 +51,8 @@ export interface TestProviderOptions {
   helloSigner?: MessageSigner;
   /** Sends this instead of a freshly signed hello (e.g. a captured one, to test replay). */
   replayHello?: unknown;
+  /** false: never answer oracle liveness challenges (challenge.ping). Default true. */
+  answerChallenges?: boolean;
 }
 
 export type Admission = { admitted: true; session: string } | { admitted: false; code: number; reason: string };
@@ -217,6 +219,16 @@ export async function connectTestProvider(options: TestProviderOptions): Promise
         resolve();
       } else if (message.type === messageTypes.jobAssign) {
         onAssign(message).catch(() => {});
+      } else if (message.type === messageTypes.challengePing) {
+        if (options.answerChallenges === false || message.from !== gateway) return;
+        const ping = message.body as { nonce: string; oracle: Hex };
+        send(
+          await signEnvelope(signer, {
+            type: messageTypes.challengePong,
+            to: ping.oracle,
+            body: { nonce: ping.nonce, oracle: ping.oracle },
+          }),
+        );
       } else if (message.type === messageTypes.jobCancel) {
         provider.cancels.push(message.body as { jobId: string; attempt: number });
       } else if (message.type === messageTypes.voucherDeliver) {

@@ -2,6 +2,7 @@
 // process with its own key and stake), and a funded demo customer. stop() shuts every child down and frees the home.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseUnits } from "viem";
 import {
@@ -31,6 +32,8 @@ export interface LocalNetworkOptions {
   chainPort: number;
   gatewayPort: number;
   providers: number;
+  /** First oracle port (three oracles on it and the next two); 0 picks free ports. */
+  oraclePort?: number;
   epochSeconds?: number;
   log: (line: string) => void;
 }
@@ -41,6 +44,10 @@ export interface LocalService {
   pid: number | undefined;
   /** Providers only: the node key the process serves. */
   nodeKey?: string;
+  /** Oracles only: the oracle's wallet address. */
+  address?: string;
+  /** Oracles: the home folder the process runs from (to restart it). */
+  home?: string;
 }
 
 export interface LocalNetwork {
@@ -70,12 +77,25 @@ function localPassword(home: string): { password: string; file: string } {
 
 const cheapKdf = { n: 2 ** 14, r: 8, p: 1 };
 
+function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
 export async function startLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetwork> {
   const lock = acquireLock(options.home, "localnet");
   let anvil: Anvil | undefined;
   const roles: RoleProcess[] = [];
   const stopAll = async (): Promise<void> => {
-    // Providers first (they finish or drop work), then the gateway, then the chain under them.
+    // Providers and oracles first (they finish or drop work), then the gateway, then the chain under them.
     await Promise.all(roles.filter((r) => r.name !== "gateway").map((r) => r.stop()));
     await Promise.all(roles.filter((r) => r.name === "gateway").map((r) => r.stop()));
     await anvil?.stop();
@@ -85,7 +105,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const logs = join(options.home, "logs");
     // Every start is a new chain: state derived from the previous one (gateway log, provider homes, payment
     // channels of the old escrow) would be wrong on this one.
-    for (const stale of ["gateway", "providers"]) rmSync(join(options.home, stale), { recursive: true, force: true });
+    for (const stale of ["gateway", "providers", "oracles"])
+      rmSync(join(options.home, stale), { recursive: true, force: true });
 
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
     anvil = await startAnvil({ port: options.chainPort, chainId: 31337 });
@@ -189,6 +210,43 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     );
     roles.push(...providers);
 
+    // Oracles: dev accounts 7, 8, 9 (the deployed set, 2 of 3), each in its own home, peers of one another.
+    const base = options.oraclePort ?? 8610;
+    const oraclePorts: number[] = [];
+    for (let i = 0; i < devAccountRoles.oracles.length; i++)
+      oraclePorts.push(base === 0 ? await freeLocalPort() : base + i);
+    const oracleUrls = oraclePorts.map((port) => `http://127.0.0.1:${port}`);
+    const oracleHomes = devAccountRoles.oracles.map((index, i) => {
+      const home = join(options.home, "oracles", `o${i + 1}`);
+      writeDeployment(home, deployment);
+      saveAccount(home, { name: "oracle", privateKey: devPrivateKey(index), password, cost: cheapKdf });
+      return home;
+    });
+    options.log("starting 3 oracles");
+    const oracles = await Promise.all(
+      oracleHomes.map((home, i) =>
+        startRoleProcess({
+          name: `oracle-${i + 1}`,
+          args: [
+            "oracle",
+            "start",
+            "--home",
+            home,
+            "--account",
+            "oracle",
+            "--port",
+            String(oraclePorts[i]),
+            "--gateway",
+            gatewayUrl,
+            ...oracleUrls.filter((_, j) => j !== i).flatMap((url) => ["--peer", url]),
+          ],
+          env: { ...env, GW_HOME: home },
+          logFile: join(logs, `oracle-${i + 1}.log`),
+        }),
+      ),
+    );
+    roles.push(...oracles);
+
     const services: LocalService[] = [
       { name: "chain", url: rpcUrl, pid: anvil.process.pid },
       { name: "gateway", url: gatewayUrl, pid: gateway.pid },
@@ -197,6 +255,13 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         url: String(p.status.control ?? ""),
         pid: p.pid,
         nodeKey: String(p.status.nodeKey ?? ""),
+      })),
+      ...oracles.map((o, i) => ({
+        name: o.name,
+        url: String(o.status.url ?? ""),
+        pid: o.pid,
+        address: String(o.status.oracle ?? ""),
+        home: oracleHomes[i] as string,
       })),
     ];
     writeJsonAtomic(localnetStatePath(options.home), {

@@ -20,6 +20,7 @@ export {
   base64Schema,
   challengePingBody,
   challengePongBody,
+  challengeRequestBody,
   failureReportBody,
   fraudReportBody,
   gatewayChallengeBody,

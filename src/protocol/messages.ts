@@ -28,6 +28,7 @@ export const messageTypes = {
   voucherSubmit: "voucher.submit",
   fraudReport: "report.fraud",
   failureReport: "report.failure",
+  challengeRequest: "challenge.request",
   challengePing: "challenge.ping",
   challengePong: "challenge.pong",
 } as const;
@@ -157,7 +158,10 @@ export const failureReportBody = z.object({
  * Oracle → provider (relayed by the gateway over the provider's socket), signed by the oracle's wallet, `to` = the
  * node key: answer this nonce now.
  */
-export const challengePingBody = z.object({ nonce: hex32, oracle: addressSchema });
+export const challengePingBody = z.object({ nonce: hex32, oracle: addressSchema, nodeKey: hex32 });
+
+/** Oracle → gateway (HTTP `POST /v1/challenges`): challenge this node now. */
+export const challengeRequestBody = z.object({ nodeKey: hex32, nonce: hex32 });
 
 /**
  * Provider → oracle, signed by the challenged node key, `to` = the oracle's address: the ping's nonce and the oracle

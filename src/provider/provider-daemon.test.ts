@@ -7,6 +7,7 @@ import { type Hex, parseUnits } from "viem";
 import { escrowAbi, getRegisteredProvider, signVoucher, tokenAbi, writeContractAndWait } from "../chain/index.ts";
 import {
   canonicalJson,
+  challengePongBody,
   createReplayGuard,
   type Envelope,
   generateNodeKeySeed,
@@ -86,7 +87,7 @@ async function startNode(ownerIndex: number, extra: Record<string, unknown> = {}
   return { key, daemon, gateway, owner };
 }
 
-async function jobFor(gateway: TestGateway, stdin: Uint8Array, jobId = randomBytes(16).toString("hex")) {
+async function jobFor(gateway: TestGateway, stdin: Uint8Array, jobId = `0x${randomBytes(32).toString("hex")}`) {
   const spec = { module: sha(echo), input: sha(stdin), args: [], limits };
   const request = await signEnvelope(walletSigner(chain.account(6)), {
     type: messageTypes.jobRequest,
@@ -291,7 +292,7 @@ test("over capacity, an attempt is refused as busy", async () => {
   const jobs = [];
   for (let i = 0; i < 3; i++) {
     const stdin = Uint8Array.of(i);
-    const jobId = randomBytes(16).toString("hex");
+    const jobId = `0x${randomBytes(32).toString("hex")}`;
     const spec = { module: sha(spin), input: sha(stdin), args: [], limits: { ...limits, wallMs: 1500 } };
     const request = await signEnvelope(walletSigner(chain.account(6)), {
       type: messageTypes.jobRequest,
@@ -312,6 +313,34 @@ test("over capacity, an attempt is refused as busy", async () => {
   const third = await gateway.nextMessage(forJob(jobs[2]?.jobId ?? ""), 10_000);
   assert.equal(third?.type, messageTypes.jobFailed);
   assert.equal(errorName(third), "busy");
+  // Full of work, it still answers an oracle's liveness challenge at once, signed by its node key.
+  const oracle = chain.account(7).address.toLowerCase() as Hex;
+  const nonce = `0x${randomBytes(32).toString("hex")}`;
+  const sentAt = Date.now();
+  await gateway.send(messageTypes.challengePing, { nonce, oracle, nodeKey: honest.key.publicKey });
+  const pong = await gateway.nextMessage((e) => e.type === messageTypes.challengePong, 1000);
+  assert.ok(pong, "a pong while busy");
+  assert.ok(Date.now() - sentAt < 1000);
+  const opened = await openEnvelope(pong, {
+    type: messageTypes.challengePong,
+    body: challengePongBody,
+    guard: createReplayGuard({ windowMs: 60_000 }),
+    recipient: oracle,
+  });
+  assert.equal(opened.from, honest.key.publicKey);
+  assert.deepEqual(opened.body, { nonce, oracle });
+  // A ping naming another node, or signed by another key than the gateway's, gets no answer.
+  await gateway.send(messageTypes.challengePing, {
+    nonce: `0x${randomBytes(32).toString("hex")}`,
+    oracle,
+    nodeKey: sha(echo),
+  });
+  await gateway.send(
+    messageTypes.challengePing,
+    { nonce: `0x${randomBytes(32).toString("hex")}`, oracle, nodeKey: honest.key.publicKey },
+    { key: nodeKeyFromSeed(generateNodeKeySeed()) },
+  );
+  assert.equal(await gateway.nextMessage((e) => e.type === messageTypes.challengePong, 500), undefined);
   // The two that ran hit their time limit: a runtime error becomes job.failed with its name.
   for (const job of jobs.slice(0, 2)) {
     const reply = await gateway.nextMessage(forJob(job.jobId), 10_000);

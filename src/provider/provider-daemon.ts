@@ -6,6 +6,7 @@ import type { Hex, PublicClient } from "viem";
 import { type ChainWallet, type Deployment, getRegisteredProvider } from "../chain/index.ts";
 import { StateError } from "../core/errors.ts";
 import {
+  challengePingBody,
   createReplayGuard,
   type Envelope,
   jobAssignBody,
@@ -195,6 +196,27 @@ export function createProviderDaemon(options: ProviderDaemonOptions): ProviderDa
             };
           }
           if (result) await reply(link, gateway, result);
+          return;
+        }
+        case messageTypes.challengePing: {
+          // Liveness: answered at once, whatever runs, so the round trip measures the node and not its queue.
+          const ping = await open(messageTypes.challengePing, challengePingBody);
+          if (ping.body.nodeKey !== self) {
+            log("warn", "challenge for another node ignored", { url: link.url, nodeKey: ping.body.nodeKey });
+            return;
+          }
+          const pong = await signEnvelope(
+            signer,
+            {
+              type: messageTypes.challengePong,
+              to: ping.body.oracle,
+              body: { nonce: ping.body.nonce, oracle: ping.body.oracle },
+            },
+            now,
+          );
+          if (!link.send(pong as Envelope))
+            log("warn", "gateway gone before the pong could be sent", { url: link.url });
+          metrics.challengesAnswered.inc();
           return;
         }
         case messageTypes.jobCancel: {

@@ -9,6 +9,7 @@ export interface ProviderMetrics {
   gatewaysConnected: Gauge;
   vouchersUnredeemedTokens: Gauge;
   redeemedTokens: Counter;
+  challengesAnswered: Counter;
 }
 
 export function createProviderMetrics(): ProviderMetrics {
@@ -38,6 +39,11 @@ export function createProviderMetrics(): ProviderMetrics {
     redeemedTokens: new Counter({
       name: "redeemed_tokens_total",
       help: "Tokens redeemed from vouchers by this daemon (gross, before the escrow split)",
+      registers,
+    }),
+    challengesAnswered: new Counter({
+      name: "challenges_answered_total",
+      help: "Oracle liveness challenges answered (challenge.pong sent)",
       registers,
     }),
   };

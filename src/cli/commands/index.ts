@@ -14,6 +14,8 @@ import { govProposeCommand } from "./gov-propose.ts";
 import { govStatusCommand } from "./gov-status.ts";
 import { govVoteCommand } from "./gov-vote.ts";
 import { networkStatsCommand } from "./network-stats.ts";
+import { oracleStartCommand } from "./oracle-start.ts";
+import { oracleVerifyCommand } from "./oracle-verify.ts";
 import { providerClaimCommand } from "./provider-claim.ts";
 import { providerEarningsCommand } from "./provider-earnings.ts";
 import { providerEstimateCommand } from "./provider-estimate.ts";
@@ -36,6 +38,8 @@ export const commands: Command[] = [
   accountWithdrawCommand,
   computeRunCommand,
   gatewayStartCommand,
+  oracleStartCommand,
+  oracleVerifyCommand,
   providerInitCommand,
   providerStakeCommand,
   providerUnbondCommand,

@@ -5,11 +5,13 @@ import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
 
 export const startCommand = defineCommand({
   words: ["start"],
-  summary: "run a local network (chain, contracts, gateway, providers) in the foreground",
-  usage: "[--chain-port 8545] [--gateway-port 8600] [--providers 5] [--epoch-seconds 60]",
+  summary: "run a local network (chain, contracts, gateway, providers, 3 oracles) in the foreground",
+  usage:
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },
+    "oracle-port": { type: "string" },
     providers: { type: "string" },
     "epoch-seconds": { type: "string" },
   },
@@ -18,6 +20,7 @@ export const startCommand = defineCommand({
       home: ctx.options.home,
       chainPort: parseIntegerFlag(values["chain-port"], "chain-port", 8545, 1, 65535),
       gatewayPort: parseIntegerFlag(values["gateway-port"], "gateway-port", 8600, 0, 65535),
+      oraclePort: parseIntegerFlag(values["oracle-port"], "oracle-port", 8610, 0, 65533),
       providers: parseIntegerFlag(values.providers, "providers", 5, 0, 5),
       epochSeconds: parseIntegerFlag(values["epoch-seconds"], "epoch-seconds", 60, 5, 7 * 24 * 3600),
       log: ctx.log,
