@@ -87,7 +87,7 @@ async function startNode(ownerIndex: number, extra: Record<string, unknown> = {}
   return { key, daemon, gateway, owner };
 }
 
-async function jobFor(gateway: TestGateway, stdin: Uint8Array, jobId = `0x${randomBytes(32).toString("hex")}`) {
+async function jobFor(gateway: TestGateway, stdin: Uint8Array, jobId = randomBytes(16).toString("hex")) {
   const spec = { module: sha(echo), input: sha(stdin), args: [], limits };
   const request = await signEnvelope(walletSigner(chain.account(6)), {
     type: messageTypes.jobRequest,
@@ -292,7 +292,7 @@ test("over capacity, an attempt is refused as busy", async () => {
   const jobs = [];
   for (let i = 0; i < 3; i++) {
     const stdin = Uint8Array.of(i);
-    const jobId = `0x${randomBytes(32).toString("hex")}`;
+    const jobId = randomBytes(16).toString("hex");
     const spec = { module: sha(spin), input: sha(stdin), args: [], limits: { ...limits, wallMs: 1500 } };
     const request = await signEnvelope(walletSigner(chain.account(6)), {
       type: messageTypes.jobRequest,
