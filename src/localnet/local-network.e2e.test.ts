@@ -7,13 +7,25 @@ import { freePort, isProcessAlive, runGw, startGw, tempHome } from "../testing/i
 import { devAccountRoles, devPrivateKey } from "./params.ts";
 
 const home = tempHome();
-const env = { GW_HOME: home.path, GW_PASSWORD: "e2e password" };
+// The home also holds the network's demo "customer" account: these commands act as alice. No providers: they would
+// stake from the demo accounts this test checks balances of (the compute market has its own e2e test).
+const env = { GW_HOME: home.path, GW_PASSWORD: "e2e password", GW_ACCOUNT: "alice" };
+const startArgs = (chainPort: number) => [
+  "start",
+  "--json",
+  "--chain-port",
+  String(chainPort),
+  "--gateway-port",
+  "0",
+  "--providers",
+  "0",
+];
 let network: Awaited<ReturnType<typeof startGw>>;
 let chainPid = 0;
 
 before(async () => {
   const port = await freePort();
-  network = await startGw(["start", "--json", "--chain-port", String(port)], { env });
+  network = await startGw(startArgs(port), { env });
 });
 
 after(async () => {
@@ -38,7 +50,7 @@ test("start prints the deployment and the chain answers", async () => {
 });
 
 test("a second start on the same home is refused, and changes nothing", async () => {
-  const second = await runGw(["start", "--json", "--chain-port", String(await freePort())], { env });
+  const second = await runGw(startArgs(await freePort()), { env });
   assert.equal(second.code, 3);
   assert.match(second.stderr, /already running/);
   const status = await runGw(["status", "--json"], { env });
@@ -110,14 +122,14 @@ test("keystore files are encrypted, never the raw key", async () => {
   const list = (await runGw(["account", "list", "--json"], { env })).json as { accounts: { name: string }[] };
   assert.deepEqual(
     list.accounts.map((a) => a.name),
-    ["alice"],
+    ["alice", "customer"],
   );
   const { readFileSync } = await import("node:fs");
   const file = readFileSync(join(home.path, "keystore", "alice.json"), "utf8");
   assert.ok(!file.includes(devPrivateKey(devAccountRoles.demo[0]).slice(2)));
   writeFileSync(join(home.path, "password"), "e2e password\n");
   const viaFile = await runGw(["account", "balance", "--json", "--password-file", join(home.path, "password")], {
-    env: { GW_HOME: home.path },
+    env: { GW_HOME: home.path, GW_ACCOUNT: "alice" },
   });
   assert.equal(viaFile.code, 0, viaFile.stderr);
 });
@@ -128,7 +140,7 @@ test("SIGTERM stops every child and frees the home for the next start", async ()
   assert.equal(isProcessAlive(chainPid), false, "anvil is gone");
   const status = await runGw(["status", "--json"], { env });
   assert.equal(status.code, 4, "nothing answers any more");
-  const restarted = await startGw(["start", "--json", "--chain-port", String(await freePort())], { env });
+  const restarted = await startGw(startArgs(await freePort()), { env });
   restarted.child.kill("SIGINT");
   assert.equal(await restarted.exited, 0);
 });

@@ -8,6 +8,7 @@ import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
+import { networkJoinCommand } from "./network-join.ts";
 import { providerInitCommand } from "./provider-init.ts";
 import { providerStakeCommand } from "./provider-stake.ts";
 import { providerStartCommand } from "./provider-start.ts";
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   accountWithdrawCommand,
   computeRunCommand,
   gatewayStartCommand,
+  networkJoinCommand,
   providerInitCommand,
   providerStakeCommand,
   providerUnbondCommand,
