@@ -60,7 +60,11 @@ async function readJson(text: Promise<string>): Promise<unknown> {
   try {
     return JSON.parse(body);
   } catch {
-    throw new InvalidInputError("the request body is not JSON", { hint: "Send a signed envelope as JSON." });
+    // Named like every other envelope rejection, so clients can branch on details.reason alone.
+    throw new InvalidInputError("the request body is not JSON", {
+      details: { reason: "malformed" },
+      hint: "Send a signed envelope as JSON.",
+    });
   }
 }
 

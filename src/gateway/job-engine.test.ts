@@ -245,7 +245,7 @@ test("a provider's job.failed is reported and rerouted; with nobody left the job
     assert.equal(status, 200);
     assert.equal(outcome.status, "failed");
     assert.equal(outcome.resultDigest, null);
-    assert.match(outcome.error ?? "", /no connected provider/);
+    assert.match(outcome.error ?? "", /no other connected provider .*\(attempts: 1 failed\)/);
   } finally {
     await closeAll([failing]);
   }

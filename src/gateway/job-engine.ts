@@ -380,6 +380,25 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob): Promi
     return { done: false, more: Math.max(0, need - have - running.size) };
   };
 
+  /** What became of the attempts so far, e.g. "3 timeout" or "1 timeout, 1 failed"; empty when none was started. */
+  const attemptSummary = (): string => {
+    const counts = new Map<string, number>();
+    for (const { outcome } of summaries.values()) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(", ");
+  };
+  /** Why nobody is left to run the job: says so plainly when every provider tried ran out of time. */
+  const exhausted = (reason: string): string => {
+    if (started === 0) return reason;
+    const all = [...summaries.values()];
+    // The gateway's deadline usually fires first; a provider's own sandbox timeout is the same verdict.
+    const timedOut = (s: AttemptSummary) =>
+      s.outcome === "timeout" || (s.outcome === "failed" && s.detail?.startsWith("SandboxTimeoutError") === true);
+    if (results.length === 0 && all.every(timedOut)) {
+      return `every attempt timed out: ${started} provider${started === 1 ? "" : "s"} gave no answer within ${job.timeoutMs} ms`;
+    }
+    return `${reason} (attempts: ${attemptSummary()})`;
+  };
+
   /** When nothing more can run: an audit that could not complete still answers with its single result. */
   const giveUp = (error: string): Settlement => {
     const digests = new Set(results.map((r) => r.digest));
@@ -413,11 +432,14 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob): Promi
     if (missing === 0) capacityDeadline = undefined;
     if (missing > 0 && running.size === 0 && queue.length === 0) {
       if (started >= budget) {
-        decision = giveUp(`all ${budget} attempts used without ${need} agreeing results`);
+        decision = giveUp(exhausted(`all ${budget} attempts used without ${need} agreeing results`));
         break;
       }
       if (busy === 0) {
-        decision = giveUp(`no connected provider can take this ${job.type.name} job within maxPrice`);
+        const other = started > 0 ? "other " : "";
+        decision = giveUp(
+          exhausted(`no ${other}connected provider can take this ${job.type.name} job within maxPrice`),
+        );
         break;
       }
       capacityDeadline ??= context.now() + job.timeoutMs;

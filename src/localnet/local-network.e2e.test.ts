@@ -7,17 +7,25 @@ import { freePort, isProcessAlive, runGw, startGw, tempHome } from "../testing/i
 import { devAccountRoles, devPrivateKey } from "./params.ts";
 
 const home = tempHome();
-// alice is demo account 5: unused by the one provider and the demo customer this network starts.
+// The home also holds the network's demo "customer" account: these commands act as alice. No providers: they would
+// stake from the demo accounts this test checks balances of (the compute market has its own e2e test).
 const env = { GW_HOME: home.path, GW_PASSWORD: "e2e password", GW_ACCOUNT: "alice" };
+const startArgs = (chainPort: number) => [
+  "start",
+  "--json",
+  "--chain-port",
+  String(chainPort),
+  "--gateway-port",
+  "0",
+  "--providers",
+  "0",
+];
 let network: Awaited<ReturnType<typeof startGw>>;
 let chainPid = 0;
 
 before(async () => {
   const port = await freePort();
-  network = await startGw(
-    ["start", "--json", "--chain-port", String(port), "--gateway-port", "0", "--providers", "1"],
-    { env, timeoutMs: 180_000 },
-  );
+  network = await startGw(startArgs(port), { env, timeoutMs: 180_000 });
 });
 
 after(async () => {
@@ -42,9 +50,7 @@ test("start prints the deployment and the chain answers", async () => {
 });
 
 test("a second start on the same home is refused, and changes nothing", async () => {
-  const second = await runGw(["start", "--json", "--chain-port", String(await freePort()), "--gateway-port", "0"], {
-    env,
-  });
+  const second = await runGw(startArgs(await freePort()), { env });
   assert.equal(second.code, 3);
   assert.match(second.stderr, /already running/);
   const status = await runGw(["status", "--json"], { env });
@@ -52,7 +58,7 @@ test("a second start on the same home is refused, and changes nothing", async ()
 });
 
 test("import a key, deposit into escrow, request a withdrawal", async () => {
-  const key = devPrivateKey(devAccountRoles.demo[4]);
+  const key = devPrivateKey(devAccountRoles.demo[0]);
   const imported = await runGw(["account", "import", "--name", "alice", "--private-key-file", "-", "--json"], {
     env,
     input: `${key}\n`,
@@ -120,7 +126,7 @@ test("keystore files are encrypted, never the raw key", async () => {
   );
   const { readFileSync } = await import("node:fs");
   const file = readFileSync(join(home.path, "keystore", "alice.json"), "utf8");
-  assert.ok(!file.includes(devPrivateKey(devAccountRoles.demo[4]).slice(2)));
+  assert.ok(!file.includes(devPrivateKey(devAccountRoles.demo[0]).slice(2)));
   writeFileSync(join(home.path, "password"), "e2e password\n");
   const viaFile = await runGw(["account", "balance", "--json", "--password-file", join(home.path, "password")], {
     env: { GW_HOME: home.path, GW_ACCOUNT: "alice" },
@@ -134,10 +140,7 @@ test("SIGTERM stops every child and frees the home for the next start", async ()
   assert.equal(isProcessAlive(chainPid), false, "anvil is gone");
   const status = await runGw(["status", "--json"], { env });
   assert.equal(status.code, 4, "nothing answers any more");
-  const restarted = await startGw(
-    ["start", "--json", "--chain-port", String(await freePort()), "--gateway-port", "0", "--providers", "0"],
-    { env, timeoutMs: 180_000 },
-  );
+  const restarted = await startGw(startArgs(await freePort()), { env, timeoutMs: 180_000 });
   restarted.child.kill("SIGINT");
   assert.equal(await restarted.exited, 0);
 });

@@ -29,6 +29,9 @@ export interface GwResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The same output as bytes, exactly as the process wrote them. */
+  stdoutBytes: Buffer;
+  stderrBytes: Buffer;
   /** stdout parsed as JSON when the command was given --json and printed one line. */
   json: unknown;
 }
@@ -41,25 +44,26 @@ export async function runGw(
     env: { ...process.env, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on("data", (c: Buffer) => out.push(c));
+  child.stderr.on("data", (c: Buffer) => err.push(c));
+  child.stdin.on("error", () => {}); // a command that never reads stdin may exit before we finish writing it
   child.stdin.end(options.input ?? "");
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
   const code = await new Promise<number>((resolve) => child.once("close", (c) => resolve(c ?? 128)));
   clearTimeout(timer);
+  const stdoutBytes = Buffer.concat(out);
+  const stderrBytes = Buffer.concat(err);
+  const stdout = stdoutBytes.toString();
+  const stderr = stderrBytes.toString();
   let json: unknown;
   try {
     json = JSON.parse(stdout.trim());
   } catch {
     json = undefined;
   }
-  return { code, stdout, stderr, json };
+  return { code, stdout, stderr, stdoutBytes, stderrBytes, json };
 }
 
 /** Starts a long-running `gw` command and resolves with its first --json line once it prints one. */

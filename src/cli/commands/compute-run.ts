@@ -3,10 +3,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { InvalidInputError, StateError } from "../../core/errors.ts";
+import { InvalidInputError, StateError, TimeoutError } from "../../core/errors.ts";
 import { readJsonFile } from "../../core/json-file.ts";
 import { localnetStatePath } from "../../localnet/index.ts";
-import { createGroundworkClient, createPaymentStore, type JobProgressEvent, runCompute } from "../../sdk/index.ts";
+import {
+  createGroundworkClient,
+  createPaymentStore,
+  JobFailedError,
+  type JobProgressEvent,
+  runCompute,
+} from "../../sdk/index.ts";
 import { defineCommand } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { formatToken, parseTokenAmount } from "../format.ts";
@@ -57,7 +63,7 @@ export const computeRunCommand = defineCommand({
   words: ["compute", "run"],
   summary: "run a WASI job on the network; its stdout/stderr and exit code become gw's",
   usage:
-    "JOB.wasm [--input FILE|-] [--args ARG]... [--replicas K] [--max-price GWK] [--timeout S] [--memory-mb N] [--gateway URL] [-- ARG...]",
+    "JOB.wasm [--input FILE|-] [--args ARG]... [--replicas K] [--max-price GWK] [--timeout S] [--memory-mb N] [--output-mb N] [--gateway URL] [-- ARG...]",
   options: {
     input: { type: "string" },
     args: { type: "string", multiple: true },
@@ -65,6 +71,7 @@ export const computeRunCommand = defineCommand({
     "max-price": { type: "string" },
     timeout: { type: "string" },
     "memory-mb": { type: "string" },
+    "output-mb": { type: "string" },
     gateway: { type: "string" },
   },
   async run(ctx, { values, positionals }) {
@@ -79,6 +86,8 @@ export const computeRunCommand = defineCommand({
     const timeoutS = positiveInt(values.timeout, "--timeout", 60, 3600);
     const memoryMb =
       values["memory-mb"] === undefined ? undefined : positiveInt(values["memory-mb"], "--memory-mb", 256, 4096);
+    const outputMb =
+      values["output-mb"] === undefined ? undefined : positiveInt(values["output-mb"], "--output-mb", 64, 1024);
     const maxPrice = parseTokenAmount((values["max-price"] as string | undefined) ?? "1", "--max-price");
     const gatewayUrl = resolveGatewayUrl(values.gateway as string | undefined, ctx);
 
@@ -113,8 +122,24 @@ export const computeRunCommand = defineCommand({
       replicas,
       maxPrice,
       timeoutMs: timeoutS * 1000,
-      ...(memoryMb ? { limits: { memoryBytes: memoryMb * 1024 * 1024 } } : {}),
+      limits: {
+        ...(memoryMb ? { memoryBytes: memoryMb * 1024 * 1024 } : {}),
+        ...(outputMb ? { outputBytes: outputMb * 1024 * 1024 } : {}),
+      },
       onProgress: progress,
+    }).catch((error: unknown) => {
+      // A job that ran out of time on every provider is a timeout (exit 5), not a remote failure (exit 4).
+      const attempts = error instanceof JobFailedError ? error.details.attempts : undefined;
+      const timedOut = (a: { outcome?: string; detail?: string }) =>
+        a.outcome === "timeout" || (a.outcome === "failed" && a.detail?.startsWith("SandboxTimeoutError") === true);
+      if (Array.isArray(attempts) && attempts.length > 0 && attempts.every(timedOut)) {
+        const failed = error as JobFailedError;
+        throw new TimeoutError(failed.message, {
+          details: failed.details,
+          hint: `The job ran longer than --timeout ${timeoutS} s on every provider that tried it; raise --timeout if it needs more time.`,
+        });
+      }
+      throw error;
     });
     if (tty && !result.vouchersDelivered) {
       process.stderr.write(`gw: warning: the gateway did not take the vouchers (${result.voucherError?.message})\n`);
@@ -134,11 +159,18 @@ export const computeRunCommand = defineCommand({
       audited: result.audited,
       vouchersDelivered: result.vouchersDelivered,
     };
+    // A trap or a limit ends the program like an abort: say why after its own stderr (as a shell reports a signal).
+    const stderr = result.error
+      ? Buffer.concat([
+          result.stderr,
+          Buffer.from(`${result.stderr.length > 0 && result.stderr.at(-1) !== 10 ? "\n" : ""}gw: ${result.error}\n`),
+        ])
+      : result.stderr;
     return {
       json,
       text: "",
       stdout: result.stdout,
-      stderr: result.stderr,
+      stderr,
       // A process exit status is one byte; a WASI exit code is a u32.
       exitCode: result.exitCode & 0xff,
     };

@@ -13,6 +13,7 @@ import { govExecuteCommand } from "./gov-execute.ts";
 import { govProposeCommand } from "./gov-propose.ts";
 import { govStatusCommand } from "./gov-status.ts";
 import { govVoteCommand } from "./gov-vote.ts";
+import { networkJoinCommand } from "./network-join.ts";
 import { networkStatsCommand } from "./network-stats.ts";
 import { oracleStartCommand } from "./oracle-start.ts";
 import { oracleVerifyCommand } from "./oracle-verify.ts";
@@ -40,6 +41,7 @@ export const commands: Command[] = [
   gatewayStartCommand,
   oracleStartCommand,
   oracleVerifyCommand,
+  networkJoinCommand,
   providerInitCommand,
   providerStakeCommand,
   providerUnbondCommand,
