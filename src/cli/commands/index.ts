@@ -13,6 +13,7 @@ import { providerStakeCommand } from "./provider-stake.ts";
 import { providerStartCommand } from "./provider-start.ts";
 import { providerStatusCommand } from "./provider-status.ts";
 import { providerUnbondCommand } from "./provider-unbond.ts";
+import { simCommand } from "./sim.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
@@ -32,4 +33,5 @@ export const commands: Command[] = [
   providerUnbondCommand,
   providerStartCommand,
   providerStatusCommand,
+  simCommand,
 ];
