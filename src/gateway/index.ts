@@ -38,3 +38,4 @@ export {
 export { acceptJobRequest, type JobRequestContext } from "./job-request.ts";
 export { checkProviderRegistration } from "./provider-admission.ts";
 export { type Candidate, createProviderPool, type ProviderPool, type Reputation } from "./provider-pool.ts";
+export type { AdmittedProvider, AttemptEvent, ProviderSession } from "./provider-session.ts";

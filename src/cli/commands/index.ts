@@ -25,6 +25,7 @@ import { providerStakeCommand } from "./provider-stake.ts";
 import { providerStartCommand } from "./provider-start.ts";
 import { providerStatusCommand } from "./provider-status.ts";
 import { providerUnbondCommand } from "./provider-unbond.ts";
+import { simCommand } from "./sim.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
@@ -56,4 +57,5 @@ export const commands: Command[] = [
   govVoteCommand,
   govExecuteCommand,
   govStatusCommand,
+  simCommand,
 ];
