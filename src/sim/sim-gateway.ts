@@ -71,6 +71,9 @@ function createSimSession(
     track(jobId, attempt, listener) {
       pending.set(`${jobId}/${attempt}`, listener);
     },
+    // Liveness is challenged by the sim's oracles directly, not through this gateway.
+    expectPong() {},
+    cancelPong() {},
     release(jobId, attempt) {
       pending.delete(`${jobId}/${attempt}`);
     },
