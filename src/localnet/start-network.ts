@@ -2,6 +2,7 @@
 // process with its own key and stake), and a funded demo customer. stop() shuts every child down and frees the home.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseUnits } from "viem";
 import {
@@ -23,15 +24,29 @@ import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
 import { acquireLock } from "./lock.ts";
-import { devAccount, devAccountRoles, devPrivateKey, localDemoBalance, localNetworkParams } from "./params.ts";
+import {
+  devAccount,
+  devAccountRoles,
+  devPrivateKey,
+  localAccountsFor,
+  localDemoBalance,
+  localMaxProviders,
+  localNetworkParams,
+  providerOwnerIndex,
+} from "./params.ts";
 import { type RoleProcess, startRoleProcess } from "./role-process.ts";
 
 export interface LocalNetworkOptions {
   home: string;
   chainPort: number;
   gatewayPort: number;
+  /** At most localMaxProviders; beyond the five demo owners, providers are owned by dev accounts 10, 11, …. */
   providers: number;
   epochSeconds?: number;
+  /** Forwarded to the gateway (--audit-share-bps); the gateway's default when undefined. */
+  auditShareBps?: number;
+  /** Forwarded to the gateway (--max-attempts); the gateway's default when undefined. */
+  maxAttempts?: number;
   log: (line: string) => void;
 }
 
@@ -88,13 +103,23 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     for (const stale of ["gateway", "providers"]) rmSync(join(options.home, stale), { recursive: true, force: true });
 
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
-    anvil = await startAnvil({ port: options.chainPort, chainId: 31337 });
+    const count = Math.max(0, Math.min(options.providers, localMaxProviders));
+    const { extraOwners, anvilAccounts } = localAccountsFor(count);
+    anvil = await startAnvil({
+      port: options.chainPort,
+      chainId: 31337,
+      ...(anvilAccounts > 10 ? { accounts: anvilAccounts } : {}),
+    });
     const rpcUrl = anvil.rpcUrl;
     const publicClient = createChainPublicClient({ rpcUrl, chainId: 31337 });
     const wallet = (index: number) => createChainWallet({ rpcUrl, chainId: 31337, privateKey: devPrivateKey(index) });
     const head = await publicClient.getBlock();
     // Epoch 0 starts now, on the chain's clock, so the first epoch ends epochSeconds after boot.
-    const config = localNetworkParams({ genesisTime: head.timestamp, epochSeconds: options.epochSeconds });
+    const config = localNetworkParams({
+      genesisTime: head.timestamp,
+      epochSeconds: options.epochSeconds,
+      extraProviderOwners: extraOwners,
+    });
     options.log("deploying contracts");
     const deployment = await deployGroundwork({
       publicClient,
@@ -105,7 +130,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     writeDeployment(options.home, deployment);
 
     // The demo customer: dev account 6 in this home's keystore, with tokens in escrow.
-    const customerIndex = devAccountRoles.demo[devAccountRoles.demo.length - 1] as number;
+    const customerIndex = devAccountRoles.customer;
     const customer = devAccount(customerIndex);
     const existing = listAccounts(options.home).find((a) => a.address.toLowerCase() === customer.address.toLowerCase());
     const customerAccount =
@@ -134,7 +159,16 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     options.log("starting the gateway");
     const gateway = await startRoleProcess({
       name: "gateway",
-      args: ["gateway", "start", "--home", options.home, "--port", String(options.gatewayPort)],
+      args: [
+        "gateway",
+        "start",
+        "--home",
+        options.home,
+        "--port",
+        String(options.gatewayPort),
+        ...(options.auditShareBps === undefined ? [] : ["--audit-share-bps", String(options.auditShareBps)]),
+        ...(options.maxAttempts === undefined ? [] : ["--max-attempts", String(options.maxAttempts)]),
+      ],
       env,
       logFile: join(logs, "gateway.log"),
     });
@@ -142,10 +176,9 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const gatewayUrl = String(gateway.status.url);
 
     // Providers: each a home of its own under providers/, owned by a demo account, registered and staked.
-    const count = Math.min(options.providers, devAccountRoles.demo.length - 1);
     const providerHomes: string[] = [];
     for (let i = 0; i < count; i++) {
-      const ownerIndex = devAccountRoles.demo[i] as number;
+      const ownerIndex = providerOwnerIndex(i);
       const home = join(options.home, "providers", `p${i + 1}`);
       writeDeployment(home, deployment);
       saveAccount(home, { name: "owner", privateKey: devPrivateKey(ownerIndex), password, cost: cheapKdf });
@@ -177,17 +210,28 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       providerHomes.push(home);
     }
     options.log(`starting ${count} providers`);
-    const providers = await Promise.all(
-      providerHomes.map((home, i) =>
-        startRoleProcess({
-          name: `provider-${i + 1}`,
-          args: ["provider", "start", "--home", home],
-          env: { ...env, GW_HOME: home },
-          logFile: join(logs, `provider-${i + 1}.log`),
-        }),
-      ),
+    // A few at a time (one per core): many node processes starting at once on a small machine can each take longer
+    // than the start timeout. Each is in `roles` as soon as it is up, so a failed start stops the ones already up.
+    const providers: RoleProcess[] = new Array(providerHomes.length);
+    let nextProvider = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(providerHomes.length, Math.max(2, availableParallelism())) }, async () => {
+        for (;;) {
+          const i = nextProvider++;
+          const home = providerHomes[i];
+          if (home === undefined) return;
+          const role = await startRoleProcess({
+            name: `provider-${i + 1}`,
+            args: ["provider", "start", "--home", home],
+            env: { ...env, GW_HOME: home },
+            logFile: join(logs, `provider-${i + 1}.log`),
+            startTimeoutMs: 120_000,
+          });
+          roles.push(role);
+          providers[i] = role;
+        }
+      }),
     );
-    roles.push(...providers);
 
     const services: LocalService[] = [
       { name: "chain", url: rpcUrl, pid: anvil.process.pid },

@@ -115,9 +115,12 @@ export const computeRunCommand = defineCommand({
       timeoutMs: timeoutS * 1000,
       ...(memoryMb ? { limits: { memoryBytes: memoryMb * 1024 * 1024 } } : {}),
       onProgress: progress,
+      // One job and then exit: pay before reporting, so the answer says whether the vouchers were delivered.
+      payment: "await",
     });
-    if (tty && !result.vouchersDelivered) {
-      process.stderr.write(`gw: warning: the gateway did not take the vouchers (${result.voucherError?.message})\n`);
+    const payment = await result.payment;
+    if (tty && !payment.delivered) {
+      process.stderr.write(`gw: warning: the gateway did not take the vouchers (${payment.error?.message})\n`);
     }
     const json = {
       jobId: result.jobId,
@@ -132,7 +135,7 @@ export const computeRunCommand = defineCommand({
       dissenters: result.dissenters,
       verification: result.verification,
       audited: result.audited,
-      vouchersDelivered: result.vouchersDelivered,
+      vouchersDelivered: payment.delivered,
     };
     return {
       json,
