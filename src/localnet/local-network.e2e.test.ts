@@ -38,7 +38,9 @@ test("start prints the deployment and the chain answers", async () => {
 });
 
 test("a second start on the same home is refused, and changes nothing", async () => {
-  const second = await runGw(["start", "--json", "--chain-port", String(await freePort()), "--gateway-port", "0"], { env });
+  const second = await runGw(["start", "--json", "--chain-port", String(await freePort()), "--gateway-port", "0"], {
+    env,
+  });
   assert.equal(second.code, 3);
   assert.match(second.stderr, /already running/);
   const status = await runGw(["status", "--json"], { env });
@@ -128,7 +130,10 @@ test("SIGTERM stops every child and frees the home for the next start", async ()
   assert.equal(isProcessAlive(chainPid), false, "anvil is gone");
   const status = await runGw(["status", "--json"], { env });
   assert.equal(status.code, 4, "nothing answers any more");
-  const restarted = await startGw(["start", "--json", "--chain-port", String(await freePort()), "--gateway-port", "0"], { env });
+  const restarted = await startGw(
+    ["start", "--json", "--chain-port", String(await freePort()), "--gateway-port", "0"],
+    { env },
+  );
   restarted.child.kill("SIGINT");
   assert.equal(await restarted.exited, 0);
 });
