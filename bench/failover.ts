@@ -45,7 +45,9 @@ export default async function failoverBench(args: string[]): Promise<Record<stri
     await timeLocal(1_000_000);
     const probe = 10_000_000;
     const nsPerRound = ((await timeLocal(probe)) * 1e6) / probe;
-    const baseN = Math.round((targetMs * 1e6) / nsPerRound);
+    // One correction at the estimate itself (the probe's speed can differ from the target's under load).
+    const estimate = Math.round((targetMs * 1e6) / nsPerRound);
+    const baseN = Math.round((estimate * targetMs) / Math.max(1, await timeLocal(estimate)));
     log(`busy: ${nsPerRound.toFixed(2)} ns/round → N ≈ ${baseN} for ~${targetMs} ms`);
     const specs = Array.from({ length: jobs }, (_, i) => ({
       input: new Uint8Array(Buffer.concat([Buffer.from(`job ${i} `), randomBytes(32 + (i % 64))])),
