@@ -12,6 +12,8 @@ export interface AnvilOptions {
   /** anvil's --state file: loads it at start and dumps to it on exit and every few seconds. */
   stateFile?: string;
   startTimeoutMs?: number;
+  /** Dev accounts anvil derives and funds with ether (its --accounts); anvil's default is 10. */
+  accounts?: number;
 }
 
 export interface Anvil {
@@ -58,6 +60,7 @@ export async function startAnvil(options: AnvilOptions): Promise<Anvil> {
   }
   const args = ["--host", host, "--port", String(options.port), "--chain-id", String(options.chainId ?? 31337)];
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  if (options.accounts !== undefined) args.push("--accounts", String(options.accounts));
   if (options.stateFile) args.push("--state", options.stateFile, "--state-interval", "5");
   const child = spawn(resolveAnvilBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";

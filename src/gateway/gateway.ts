@@ -16,7 +16,7 @@ import { AdmissionRejectedError, admissionCloseCode, DuplicateJobError, NoProvid
 import { openGatewayStore } from "./gateway-store.ts";
 import { createHttpApi } from "./http-api.ts";
 import { type JobOutcome, runJob } from "./job-engine.ts";
-import { acceptJobRequest } from "./job-request.ts";
+import { acceptJobRequest, createDepositReader } from "./job-request.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { admitProvider, checkProviderRegistration } from "./provider-admission.ts";
 import { createProviderPool } from "./provider-pool.ts";
@@ -49,6 +49,8 @@ export interface GatewayOptions {
   registryCheckIntervalMs?: number;
   /** How long a new socket may take to send its hello. Default 10000. */
   helloTimeoutMs?: number;
+  /** How long one read of a customer's escrow deposit is reused (0: every request reads it). Default 1000. */
+  depositCacheMs?: number;
   /** Largest accepted request body (and WebSocket frame). Default 64 MiB. */
   maxBodyBytes?: number;
   log?: (line: string) => void;
@@ -94,6 +96,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pool = createProviderPool();
   const metrics = createGatewayMetrics();
   const reserved = new Set<string>();
+  const readDeposit = createDepositReader({
+    publicClient,
+    escrow: deployment.contracts.escrow,
+    maxAgeMs: options.depositCacheMs ?? 1000,
+    now,
+  });
 
   const relay = createVoucherRelay({
     domain: { chainId: deployment.chainId, escrow: deployment.contracts.escrow },
@@ -137,6 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         now,
         publicClient,
         escrow: deployment.contracts.escrow,
+        readDeposit,
         reserveJobId(jobId) {
           if (store.hasJob(jobId) || reserved.has(jobId)) {
             throw new DuplicateJobError("this jobId was already used", {
@@ -310,6 +319,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   // ------------------------------------------------------------------ server
   const server: Server = createServer(getRequestListener(app.fetch));
+  // Clients reuse a kept-alive connection until 1 s before the idle timeout the server announces; a busy client can
+  // lag past that and send on a socket being closed. A long idle timeout makes that race rare (the SDK also resends
+  // once when a reused connection turns out closed).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? "/", "http://gateway").pathname;
     if (path !== providersPath) {

@@ -19,11 +19,53 @@ export interface JobRequestContext {
   now: () => number;
   publicClient: PublicClient;
   escrow: Hex;
+  /**
+   * The customer's escrow deposit; default: read from the chain for every request. The gateway passes a reader that
+   * reuses a read for a moment (see createDepositReader).
+   */
+  readDeposit?: (customer: Hex) => Promise<bigint>;
   /** Claims a job id for this request (throws DuplicateJobError if it was ever used); returns its release. */
   reserveJobId(jobId: string): () => void;
 }
 
 const blobKey = /^0x[0-9a-f]{64}$/;
+
+/**
+ * Reads customers' escrow deposits, reusing a read for `maxAgeMs` (and sharing one in flight). The deposit falls
+ * only through withdrawals, which wait the escrow's withdrawal delay (minutes), and through redemptions of vouchers
+ * the customer signed itself: a read at most `maxAgeMs` old admits at most what one moment of jobs is worth, and every
+ * provider is still paid from escrow by vouchers it redeems, never by this check.
+ */
+export function createDepositReader(params: {
+  publicClient: PublicClient;
+  escrow: Hex;
+  maxAgeMs?: number;
+  now?: () => number;
+}): (customer: Hex) => Promise<bigint> {
+  const maxAgeMs = params.maxAgeMs ?? 1000;
+  const now = params.now ?? Date.now;
+  const reads = new Map<Hex, { at: number; value: Promise<bigint> }>();
+  return (customer) => {
+    const key = customer.toLowerCase() as Hex;
+    const cached = reads.get(key);
+    if (cached && now() - cached.at <= maxAgeMs) return cached.value;
+    const value = params.publicClient.readContract({
+      address: params.escrow,
+      abi: escrowAbi,
+      functionName: "depositOf",
+      args: [key],
+    });
+    const entry = { at: now(), value };
+    reads.set(key, entry);
+    value.catch(() => {
+      if (reads.get(key) === entry) reads.delete(key);
+    });
+    if (reads.size > 10_000) {
+      for (const [k, v] of reads) if (now() - v.at > maxAgeMs) reads.delete(k);
+    }
+    return value;
+  };
+}
 
 /**
  * Checks a raw job.request; resolves with the job and the release of its reserved id (call it if the job is not
@@ -33,6 +75,21 @@ export async function acceptJobRequest(
   raw: unknown,
   context: JobRequestContext,
 ): Promise<{ job: AcceptedJob; release: () => void }> {
+  // The deposit read goes out now, beside the signature check (the slow part): it is only used once the signature
+  // proves the request is the claimed sender's, and an unsigned claim learns nothing from it.
+  const claimed = (raw as { from?: unknown } | null)?.from;
+  const readDeposit =
+    context.readDeposit ??
+    ((customer: Hex) =>
+      context.publicClient.readContract({
+        address: context.escrow,
+        abi: escrowAbi,
+        functionName: "depositOf",
+        args: [customer],
+      }));
+  const early =
+    typeof claimed === "string" && /^0x[0-9a-f]{40}$/.test(claimed) ? readDeposit(claimed as Hex) : undefined;
+  early?.catch(() => {});
   const envelope = await openEnvelope(raw, {
     type: messageTypes.jobRequest,
     body: jobRequestBody,
@@ -91,12 +148,7 @@ export async function acceptJobRequest(
     const required = maxPrice * BigInt(body.replicas);
     let deposit: bigint;
     try {
-      deposit = await context.publicClient.readContract({
-        address: context.escrow,
-        abi: escrowAbi,
-        functionName: "depositOf",
-        args: [envelope.from as Hex],
-      });
+      deposit = await (envelope.from === claimed && early ? early : readDeposit(envelope.from as Hex));
     } catch (error) {
       throw wrapChainError(error, "cannot read the customer's escrow deposit");
     }

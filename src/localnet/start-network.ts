@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseUnits } from "viem";
 import {
@@ -24,17 +25,31 @@ import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
 import { acquireLock } from "./lock.ts";
-import { devAccount, devAccountRoles, devPrivateKey, localDemoBalance, localNetworkParams } from "./params.ts";
+import {
+  devAccount,
+  devAccountRoles,
+  devPrivateKey,
+  localAccountsFor,
+  localDemoBalance,
+  localMaxProviders,
+  localNetworkParams,
+  providerOwnerIndex,
+} from "./params.ts";
 import { type RoleProcess, startRoleProcess } from "./role-process.ts";
 
 export interface LocalNetworkOptions {
   home: string;
   chainPort: number;
   gatewayPort: number;
+  /** At most localMaxProviders; beyond the five demo owners, providers are owned by dev accounts 10, 11, …. */
   providers: number;
   /** First oracle port (three oracles on it and the next two); 0 picks free ports. */
   oraclePort?: number;
   epochSeconds?: number;
+  /** Forwarded to the gateway (--audit-share-bps); the gateway's default when undefined. */
+  auditShareBps?: number;
+  /** Forwarded to the gateway (--max-attempts); the gateway's default when undefined. */
+  maxAttempts?: number;
   log: (line: string) => void;
 }
 
@@ -109,13 +124,23 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       rmSync(join(options.home, stale), { recursive: true, force: true });
 
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
-    anvil = await startAnvil({ port: options.chainPort, chainId: 31337 });
+    const count = Math.max(0, Math.min(options.providers, localMaxProviders));
+    const { extraOwners, anvilAccounts } = localAccountsFor(count);
+    anvil = await startAnvil({
+      port: options.chainPort,
+      chainId: 31337,
+      ...(anvilAccounts > 10 ? { accounts: anvilAccounts } : {}),
+    });
     const rpcUrl = anvil.rpcUrl;
     const publicClient = createChainPublicClient({ rpcUrl, chainId: 31337 });
     const wallet = (index: number) => createChainWallet({ rpcUrl, chainId: 31337, privateKey: devPrivateKey(index) });
     const head = await publicClient.getBlock();
     // Epoch 0 starts now, on the chain's clock, so the first epoch ends epochSeconds after boot.
-    const config = localNetworkParams({ genesisTime: head.timestamp, epochSeconds: options.epochSeconds });
+    const config = localNetworkParams({
+      genesisTime: head.timestamp,
+      epochSeconds: options.epochSeconds,
+      extraProviderOwners: extraOwners,
+    });
     options.log("deploying contracts");
     const deployment = await deployGroundwork({
       publicClient,
@@ -126,7 +151,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     writeDeployment(options.home, deployment);
 
     // The demo customer: dev account 6 in this home's keystore, with tokens in escrow.
-    const customerIndex = devAccountRoles.demo[devAccountRoles.demo.length - 1] as number;
+    const customerIndex = devAccountRoles.customer;
     const customer = devAccount(customerIndex);
     const existing = listAccounts(options.home).find((a) => a.address.toLowerCase() === customer.address.toLowerCase());
     const customerAccount =
@@ -155,7 +180,16 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     options.log("starting the gateway");
     const gateway = await startRoleProcess({
       name: "gateway",
-      args: ["gateway", "start", "--home", options.home, "--port", String(options.gatewayPort)],
+      args: [
+        "gateway",
+        "start",
+        "--home",
+        options.home,
+        "--port",
+        String(options.gatewayPort),
+        ...(options.auditShareBps === undefined ? [] : ["--audit-share-bps", String(options.auditShareBps)]),
+        ...(options.maxAttempts === undefined ? [] : ["--max-attempts", String(options.maxAttempts)]),
+      ],
       env,
       logFile: join(logs, "gateway.log"),
     });
@@ -163,10 +197,9 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const gatewayUrl = String(gateway.status.url);
 
     // Providers: each a home of its own under providers/, owned by a demo account, registered and staked.
-    const count = Math.min(options.providers, devAccountRoles.demo.length - 1);
     const providerHomes: string[] = [];
     for (let i = 0; i < count; i++) {
-      const ownerIndex = devAccountRoles.demo[i] as number;
+      const ownerIndex = providerOwnerIndex(i);
       const home = join(options.home, "providers", `p${i + 1}`);
       writeDeployment(home, deployment);
       saveAccount(home, { name: "owner", privateKey: devPrivateKey(ownerIndex), password, cost: cheapKdf });
@@ -198,17 +231,28 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       providerHomes.push(home);
     }
     options.log(`starting ${count} providers`);
-    const providers = await Promise.all(
-      providerHomes.map((home, i) =>
-        startRoleProcess({
-          name: `provider-${i + 1}`,
-          args: ["provider", "start", "--home", home],
-          env: { ...env, GW_HOME: home },
-          logFile: join(logs, `provider-${i + 1}.log`),
-        }),
-      ),
+    // A few at a time (one per core): many node processes starting at once on a small machine can each take longer
+    // than the start timeout. Each is in `roles` as soon as it is up, so a failed start stops the ones already up.
+    const providers: RoleProcess[] = new Array(providerHomes.length);
+    let nextProvider = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(providerHomes.length, Math.max(2, availableParallelism())) }, async () => {
+        for (;;) {
+          const i = nextProvider++;
+          const home = providerHomes[i];
+          if (home === undefined) return;
+          const role = await startRoleProcess({
+            name: `provider-${i + 1}`,
+            args: ["provider", "start", "--home", home],
+            env: { ...env, GW_HOME: home },
+            logFile: join(logs, `provider-${i + 1}.log`),
+            startTimeoutMs: 120_000,
+          });
+          roles.push(role);
+          providers[i] = role;
+        }
+      }),
     );
-    roles.push(...providers);
 
     // Oracles: dev accounts 7, 8, 9 (the deployed set, 2 of 3), each in its own home, peers of one another.
     const base = options.oraclePort ?? 8610;

@@ -14,6 +14,9 @@ import {
 } from "../protocol/index.ts";
 import { type AnyResourceType, getResourceType, type ResourceRuntime } from "../resources/index.ts";
 import type { BlobCache } from "./blob-cache.ts";
+
+type JobRequest = z.infer<typeof jobRequestBody>;
+
 import type { JobJournal, JobResultBody } from "./job-journal.ts";
 import type { Logger } from "./logger.ts";
 import type { ProviderMetrics } from "./provider-metrics.ts";
@@ -124,43 +127,48 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return runtime;
   }
 
-  function checkRequest(gateway: Hex, assign: JobAssign) {
-    return (async () => {
-      const request = assign.request as Envelope;
-      if (request.type !== messageTypes.jobRequest) {
-        throw new JobRefusedError("invalid-request", "the embedded request is not a job.request", {
-          type: request.type,
-        });
-      }
-      if (!(await verifyEnvelopeSignature(request))) {
+  /**
+   * Checks the customer's request embedded in an assignment: its shape now, its signature (secp256k1 recovery, the
+   * slow part) as a promise the caller must see resolve before it signs or sends anything for this job.
+   */
+  function checkRequest(gateway: Hex, assign: JobAssign): { customer: Hex; body: JobRequest; signed: Promise<void> } {
+    const request = assign.request as Envelope;
+    if (request.type !== messageTypes.jobRequest) {
+      throw new JobRefusedError("invalid-request", "the embedded request is not a job.request", {
+        type: request.type,
+      });
+    }
+    if (typeof request.from !== "string" || request.from.length !== 42) {
+      throw new JobRefusedError("invalid-request", "a job request is signed by a customer wallet", {
+        from: request.from,
+      });
+    }
+    if (request.to !== undefined && request.to !== gateway) {
+      throw new JobRefusedError("invalid-request", "the customer sent this request to another gateway", {
+        to: request.to,
+      });
+    }
+    const body = jobRequestBody.safeParse(request.body);
+    if (!body.success) {
+      throw new JobRefusedError("invalid-request", "the customer's request body is invalid", {
+        issues: body.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
+      });
+    }
+    if (body.data.jobId !== assign.jobId) {
+      throw new JobRefusedError("invalid-request", "the request is for another job", {
+        requested: body.data.jobId,
+        assigned: assign.jobId,
+      });
+    }
+    const signed = verifyEnvelopeSignature(request).then((valid) => {
+      if (!valid) {
         throw new JobRefusedError("invalid-request", "the customer's signature on the request does not verify", {
           from: request.from,
         });
       }
-      if (request.from.length !== 42) {
-        throw new JobRefusedError("invalid-request", "a job request is signed by a customer wallet", {
-          from: request.from,
-        });
-      }
-      if (request.to !== undefined && request.to !== gateway) {
-        throw new JobRefusedError("invalid-request", "the customer sent this request to another gateway", {
-          to: request.to,
-        });
-      }
-      const body = jobRequestBody.safeParse(request.body);
-      if (!body.success) {
-        throw new JobRefusedError("invalid-request", "the customer's request body is invalid", {
-          issues: body.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
-        });
-      }
-      if (body.data.jobId !== assign.jobId) {
-        throw new JobRefusedError("invalid-request", "the request is for another job", {
-          requested: body.data.jobId,
-          assigned: assign.jobId,
-        });
-      }
-      return { customer: request.from as Hex, body: body.data };
-    })();
+    });
+    signed.catch(() => {}); // awaited by the caller; never an unhandled rejection meanwhile
+    return { customer: request.from as Hex, body: body.data, signed };
   }
 
   function gatherBlobs(needed: Hex[], assign: JobAssign, inline: Record<string, string>): ReadonlyMap<Hex, Uint8Array> {
@@ -185,34 +193,47 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   }
 
   async function run(gateway: Hex, assign: JobAssign): Promise<JobReply | undefined> {
-    const { customer, body: request } = await checkRequest(gateway, assign);
-    const type = getResourceType(request.resourceType);
-    const offer = options.offers[request.resourceType];
-    if (!type || offer === undefined) {
-      throw new JobRefusedError("unsupported-type", `this provider does not offer ${request.resourceType}`);
+    // The signature is checked while the job runs (the sandbox is another thread); nothing is journaled, signed or
+    // sent for the job unless it verifies.
+    const { customer, body: request, signed } = checkRequest(gateway, assign);
+    const admit = () => {
+      const type = getResourceType(request.resourceType);
+      const offer = options.offers[request.resourceType];
+      if (!type || offer === undefined) {
+        throw new JobRefusedError("unsupported-type", `this provider does not offer ${request.resourceType}`);
+      }
+      const spec = type.specSchema.safeParse(request.spec);
+      if (!spec.success) {
+        throw new JobRefusedError("invalid-spec", `invalid ${type.name} spec`, {
+          issues: spec.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
+        });
+      }
+      if (!type.accepts(offer, spec.data)) {
+        throw new JobRefusedError("offer-exceeded", "the job asks for more than this provider offers");
+      }
+      const quote = type.quote(offer, spec.data);
+      if (quote > BigInt(request.maxPrice)) {
+        throw new JobRefusedError("price-too-high", "this provider's quote is above the customer's maximum price", {
+          quote: quote.toString(),
+          maxPrice: request.maxPrice,
+        });
+      }
+      if (assign.deadline <= now()) throw new JobRefusedError("deadline-passed", "the attempt's deadline has passed");
+      const inputs = gatherBlobs(type.blobsOf(spec.data), assign, request.blobs);
+      if (occupied >= options.capacity) {
+        metrics.jobs.inc({ resource: type.name, status: "busy" });
+        throw new JobRefusedError("busy", `provider at capacity (${occupied} of ${options.capacity} running)`);
+      }
+      return { type, offer, spec, quote, inputs };
+    };
+    let admitted: ReturnType<typeof admit>;
+    try {
+      admitted = admit();
+    } catch (error) {
+      await signed; // a forged request is refused as such, whatever else is wrong with it
+      throw error;
     }
-    const spec = type.specSchema.safeParse(request.spec);
-    if (!spec.success) {
-      throw new JobRefusedError("invalid-spec", `invalid ${type.name} spec`, {
-        issues: spec.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
-      });
-    }
-    if (!type.accepts(offer, spec.data)) {
-      throw new JobRefusedError("offer-exceeded", "the job asks for more than this provider offers");
-    }
-    const quote = type.quote(offer, spec.data);
-    if (quote > BigInt(request.maxPrice)) {
-      throw new JobRefusedError("price-too-high", "this provider's quote is above the customer's maximum price", {
-        quote: quote.toString(),
-        maxPrice: request.maxPrice,
-      });
-    }
-    if (assign.deadline <= now()) throw new JobRefusedError("deadline-passed", "the attempt's deadline has passed");
-    const inputs = gatherBlobs(type.blobsOf(spec.data), assign, request.blobs);
-    if (occupied >= options.capacity) {
-      metrics.jobs.inc({ resource: type.name, status: "busy" });
-      throw new JobRefusedError("busy", `provider at capacity (${occupied} of ${options.capacity} running)`);
-    }
+    const { type, offer, spec, quote, inputs } = admitted;
 
     const key = `${assign.jobId}/${assign.attempt}`;
     const startedAt = now();
@@ -233,6 +254,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       if (job.cancelled) return undefined;
+      await signed;
       counts.failed++;
       metrics.jobs.inc({ resource: type.name, status: "failed" });
       log("warn", "job failed", { jobId: job.jobId, attempt: job.attempt, error: e.name, message: e.message });
@@ -242,6 +264,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       active.delete(key);
     }
     const finishedAt = now();
+    await signed;
     if (job.cancelled) {
       log("info", "cancelled job finished; result dropped", { jobId: job.jobId, attempt: job.attempt });
       return undefined;

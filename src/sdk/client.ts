@@ -40,6 +40,10 @@ export interface GroundworkClient {
   /** What escrow already redeemed on the (customer, provider) channel. */
   getRedeemed(provider: Hex): Promise<bigint>;
   runJob(params: RunJobParams): Promise<RunJobResult>;
+  /** Keeps a job's payment under way (runJob does this) so that settlePayments() can wait for it. */
+  trackPayment(payment: Promise<unknown>): void;
+  /** Resolves once every payment under way has settled; call it before the process exits. */
+  settlePayments(): Promise<void>;
 }
 
 export function createGroundworkClient(options: GroundworkClientOptions): GroundworkClient {
@@ -50,6 +54,7 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
   const gateway = createGatewayApi({ url: options.gatewayUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   let info: Promise<GatewayInfo> | undefined;
   const providers = new Map<Hex, Promise<RegisteredProvider | undefined>>();
+  const payments = new Set<Promise<unknown>>();
 
   const client: GroundworkClient = {
     gatewayUrl: options.gatewayUrl,
@@ -113,6 +118,20 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
       }
     },
     runJob: (params) => runJob(client, params),
+    trackPayment(payment) {
+      const tracked: Promise<void> = payment.then(
+        () => {
+          payments.delete(tracked);
+        },
+        () => {
+          payments.delete(tracked);
+        },
+      );
+      payments.add(tracked);
+    },
+    async settlePayments() {
+      while (payments.size > 0) await Promise.all([...payments]);
+    },
   };
   return client;
 }

@@ -19,6 +19,8 @@ export interface RunComputeParams {
   /** Overrides of the default limits; the wall-clock limit defaults to the timeout (at most a minute). */
   limits?: Partial<ComputeSpec["limits"]>;
   onProgress?: (event: JobProgressEvent) => void;
+  /** When the providers are paid: see RunJobParams.payment (default "background"). */
+  payment?: "background" | "await";
 }
 
 export interface RunComputeResult extends RunJobResult {
@@ -53,6 +55,7 @@ export async function runCompute(client: GroundworkClient, params: RunComputePar
     maxPrice: params.maxPrice,
     timeoutMs: params.timeoutMs,
     ...(params.onProgress ? { onProgress: params.onProgress } : {}),
+    ...(params.payment ? { payment: params.payment } : {}),
   });
   const { exitCode, stderr, error } = result.outcome;
   return {

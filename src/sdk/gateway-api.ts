@@ -55,6 +55,15 @@ export interface GatewayApi {
   postVouchers(submission: Envelope): Promise<void>;
 }
 
+/** fetch's error when the socket was closed or reset under a request that got no response. */
+function isStaleConnection(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE") return true;
+  }
+  return false;
+}
+
 export function createGatewayApi(params: { url: string; fetch?: typeof fetch }): GatewayApi {
   const base = params.url.replace(/\/+$/, "");
   const doFetch = params.fetch ?? fetch;
@@ -66,12 +75,22 @@ export function createGatewayApi(params: { url: string; fetch?: typeof fetch }):
   ): Promise<z.infer<S>> {
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, {
-        method: init.method,
-        headers: init.body === undefined ? {} : { "content-type": "application/json" },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        signal: AbortSignal.timeout(init.timeoutMs),
-      });
+      const signal = AbortSignal.timeout(init.timeoutMs);
+      const send = () =>
+        doFetch(`${base}${path}`, {
+          method: init.method,
+          headers: init.body === undefined ? {} : { "content-type": "application/json" },
+          ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+          signal,
+        });
+      try {
+        response = await send();
+      } catch (error) {
+        // A kept-alive connection the gateway closed just as we reused it: the request never reached it. Sending the
+        // same signed envelope again is safe either way, since the gateway refuses a nonce or jobId it has seen.
+        if (signal.aborted || !isStaleConnection(error)) throw error;
+        response = await send();
+      }
     } catch (cause) {
       if ((cause as Error).name === "TimeoutError" || (cause as Error).name === "AbortError") {
         throw new TimeoutError(`the gateway did not answer ${init.method} ${path} in ${init.timeoutMs} ms`, {

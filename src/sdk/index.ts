@@ -4,5 +4,12 @@ export { type RunComputeParams, type RunComputeResult, runCompute } from "./comp
 export { GatewayError, InsufficientDepositError, JobFailedError, VerificationFailedError } from "./errors.ts";
 export { createGatewayApi, type GatewayApi, type GatewayInfo, type JobOutcome } from "./gateway-api.ts";
 export { createPaymentStore, type PaymentStore, type PaymentStoreOptions } from "./payment-store.ts";
-export { type JobProgressEvent, type PaidProvider, type RunJobParams, type RunJobResult, runJob } from "./run-job.ts";
+export {
+  type JobProgressEvent,
+  type PaidProvider,
+  type PaymentOutcome,
+  type RunJobParams,
+  type RunJobResult,
+  runJob,
+} from "./run-job.ts";
 export { type JobVerdict, type Verification, verifyJobResults } from "./verify-results.ts";

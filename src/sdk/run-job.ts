@@ -35,6 +35,22 @@ export interface RunJobParams {
   timeoutMs: number;
   /** Told as the job moves on (the CLI shows these on a terminal). */
   onProgress?: (event: JobProgressEvent) => void;
+  /**
+   * "background" (the default): the result is returned as soon as it is verified, and the agreeing providers are
+   * paid right after (`result.payment`; `client.settlePayments()` waits for every payment still under way). "await":
+   * runJob returns only once the vouchers were signed and submitted.
+   */
+  payment?: "background" | "await";
+}
+
+/** How paying a job's agreeing providers went: the vouchers signed, and whether the gateway took them. */
+export interface PaymentOutcome {
+  /** The vouchers signed for this job (cumulative per provider). */
+  vouchers: SignedVoucher[];
+  /** Whether the gateway took the vouchers; when not, the next job's vouchers carry these amounts too. */
+  delivered: boolean;
+  /** Why the vouchers were not signed or not delivered. */
+  error?: GroundworkError;
 }
 
 export type JobProgressEvent =
@@ -66,11 +82,11 @@ export interface RunJobResult {
   audited: boolean;
   verification: Verification;
   timings: { totalMs: number; gatewayMs: number };
-  /** The vouchers signed for this job (cumulative per provider). */
-  vouchers: SignedVoucher[];
-  /** Whether the gateway took the vouchers; when not, the next job's vouchers carry these amounts too. */
-  vouchersDelivered: boolean;
-  voucherError?: GroundworkError;
+  /**
+   * Paying the agreeing providers: settled already with payment "await", under way with "background". Never rejects;
+   * a failure is in its `error` (the amounts stay promised in the payment store when signed but not delivered).
+   */
+  payment: Promise<PaymentOutcome>;
 }
 
 function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName: string } {
@@ -179,40 +195,21 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
     if (price > 0n) owed.set(result.receipt.owner, (owed.get(result.receipt.owner) ?? 0n) + price);
   }
   const cost = providers.reduce((sum, p) => sum + p.price, 0n);
-  const vouchers: SignedVoucher[] = [];
-  let vouchersDelivered = true;
-  let voucherError: GroundworkError | undefined;
-  if (owed.size > 0) {
-    const cumulative = await client.paymentStore.bump({
-      customer,
-      amounts: owed,
-      floor: (provider) => client.getRedeemed(provider),
-    });
-    const domain = { chainId: client.deployment.chainId, escrow: client.deployment.contracts.escrow };
-    for (const [provider, cumulativeAmount] of cumulative) {
-      const signature = await signVoucher(client.account, domain, { customer, provider, cumulativeAmount });
-      vouchers.push({
-        voucher: { customer, provider, cumulativeAmount: cumulativeAmount.toString() },
-        signature,
-      });
-    }
-    try {
-      const submission = await signEnvelope(
-        walletSigner(client.account),
-        { type: messageTypes.voucherSubmit, body: { vouchers }, to: info.gateway },
-        client.now,
-      );
-      await client.gateway.postVouchers(submission);
-      params.onProgress?.({ type: "VouchersSubmitted", jobId: body.jobId, count: vouchers.length, cost });
-    } catch (error) {
-      // The amounts stay promised in the payment store: the next voucher to these providers carries them.
-      vouchersDelivered = false;
-      voucherError = asGroundworkError(error);
-    }
-  }
-
   const [first] = verdict.accepted;
   if (!first) throw new GroundworkError("internal: a verdict without results", { details: { jobId: body.jobId } });
+  // Pay on delivery, after the verdict; off the result's critical path unless asked to wait.
+  const payment = pay(client, { customer, gateway: info.gateway, owed }).then((paid) => {
+    if (paid.delivered && paid.vouchers.length > 0) {
+      try {
+        params.onProgress?.({ type: "VouchersSubmitted", jobId: body.jobId, count: paid.vouchers.length, cost });
+      } catch {
+        // a progress callback's failure is not the payment's
+      }
+    }
+    return paid;
+  });
+  client.trackPayment(payment);
+  if (params.payment === "await") await payment;
   return {
     jobId: body.jobId,
     output: first.output,
@@ -231,8 +228,44 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
     audited: outcome.audited,
     verification: verdict.verification,
     timings: { totalMs: performance.now() - started, gatewayMs },
-    vouchers,
-    vouchersDelivered,
-    ...(voucherError ? { voucherError } : {}),
+    payment,
   };
+}
+
+/**
+ * Signs one cumulative voucher per owed owner and submits them to the gateway. Resolves, never rejects: the amounts
+ * are recorded in the payment store before anything is signed, so a voucher that does not reach the gateway is carried
+ * by the next one to the same provider.
+ */
+async function pay(
+  client: GroundworkClient,
+  job: { customer: Hex; gateway: Hex; owed: ReadonlyMap<Hex, bigint> },
+): Promise<PaymentOutcome> {
+  const vouchers: SignedVoucher[] = [];
+  if (job.owed.size === 0) return { vouchers, delivered: true };
+  const { customer } = job;
+  try {
+    const cumulative = await client.paymentStore.bump({
+      customer,
+      amounts: job.owed,
+      floor: (provider) => client.getRedeemed(provider),
+    });
+    const domain = { chainId: client.deployment.chainId, escrow: client.deployment.contracts.escrow };
+    for (const [provider, cumulativeAmount] of cumulative) {
+      const signature = await signVoucher(client.account, domain, { customer, provider, cumulativeAmount });
+      vouchers.push({
+        voucher: { customer, provider, cumulativeAmount: cumulativeAmount.toString() },
+        signature,
+      });
+    }
+    const submission = await signEnvelope(
+      walletSigner(client.account),
+      { type: messageTypes.voucherSubmit, body: { vouchers }, to: job.gateway },
+      client.now,
+    );
+    await client.gateway.postVouchers(submission);
+    return { vouchers, delivered: true };
+  } catch (error) {
+    return { vouchers, delivered: false, error: asGroundworkError(error) };
+  }
 }

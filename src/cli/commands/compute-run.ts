@@ -127,6 +127,8 @@ export const computeRunCommand = defineCommand({
         ...(outputMb ? { outputBytes: outputMb * 1024 * 1024 } : {}),
       },
       onProgress: progress,
+      // One job and then exit: pay before reporting, so the answer says whether the vouchers were delivered.
+      payment: "await",
     }).catch((error: unknown) => {
       // A job that ran out of time on every provider is a timeout (exit 5), not a remote failure (exit 4).
       const attempts = error instanceof JobFailedError ? error.details.attempts : undefined;
@@ -141,8 +143,9 @@ export const computeRunCommand = defineCommand({
       }
       throw error;
     });
-    if (tty && !result.vouchersDelivered) {
-      process.stderr.write(`gw: warning: the gateway did not take the vouchers (${result.voucherError?.message})\n`);
+    const payment = await result.payment;
+    if (tty && !payment.delivered) {
+      process.stderr.write(`gw: warning: the gateway did not take the vouchers (${payment.error?.message})\n`);
     }
     const json = {
       jobId: result.jobId,
@@ -157,7 +160,7 @@ export const computeRunCommand = defineCommand({
       dissenters: result.dissenters,
       verification: result.verification,
       audited: result.audited,
-      vouchersDelivered: result.vouchersDelivered,
+      vouchersDelivered: payment.delivered,
     };
     // A trap or a limit ends the program like an abort: say why after its own stderr (as a shell reports a signal).
     const stderr = result.error

@@ -1,5 +1,5 @@
 // `gw start` (what `npm start` runs): the whole local network in the foreground until Ctrl-C or SIGTERM.
-import { localnetStatePath, startLocalNetwork } from "../../localnet/index.ts";
+import { localMaxProviders, localnetStatePath, startLocalNetwork } from "../../localnet/index.ts";
 import { defineCommand } from "../command.ts";
 import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
 
@@ -7,13 +7,15 @@ export const startCommand = defineCommand({
   words: ["start"],
   summary: "run a local network (chain, contracts, gateway, providers, 3 oracles) in the foreground",
   usage:
-    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60]",
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },
     "oracle-port": { type: "string" },
     providers: { type: "string" },
     "epoch-seconds": { type: "string" },
+    "audit-share-bps": { type: "string" },
+    "max-attempts": { type: "string" },
   },
   async run(ctx, { values }) {
     const network = await startLocalNetwork({
@@ -21,8 +23,14 @@ export const startCommand = defineCommand({
       chainPort: parseIntegerFlag(values["chain-port"], "chain-port", 8545, 1, 65535),
       gatewayPort: parseIntegerFlag(values["gateway-port"], "gateway-port", 8600, 0, 65535),
       oraclePort: parseIntegerFlag(values["oracle-port"], "oracle-port", 8610, 0, 65533),
-      providers: parseIntegerFlag(values.providers, "providers", 5, 0, 5),
+      providers: parseIntegerFlag(values.providers, "providers", 5, 0, localMaxProviders),
       epochSeconds: parseIntegerFlag(values["epoch-seconds"], "epoch-seconds", 60, 5, 7 * 24 * 3600),
+      ...(values["audit-share-bps"] === undefined
+        ? {}
+        : { auditShareBps: parseIntegerFlag(values["audit-share-bps"], "audit-share-bps", 1000, 0, 10_000) }),
+      ...(values["max-attempts"] === undefined
+        ? {}
+        : { maxAttempts: parseIntegerFlag(values["max-attempts"], "max-attempts", 4, 1, 100) }),
       log: ctx.log,
     });
     const { deployment } = network;

@@ -116,6 +116,10 @@ function createComputeRuntime(options: { concurrency: number }): ResourceRuntime
   };
 }
 
+// Modules (by sha256 and memory cap) that compiled in a precheck: the same bytes under the same cap compile the same
+// way, so a module sent again is not compiled again just to be checked. Bounded, oldest dropped first.
+const prechecked = new Set<string>();
+
 export const computeResource: ResourceType<ComputeOffer, ComputeSpec> = {
   name: "compute",
   rewardWeight: 1,
@@ -143,7 +147,12 @@ export const computeResource: ResourceType<ComputeOffer, ComputeSpec> = {
   async precheck(spec, blobs) {
     const module = blobs.get(spec.module);
     if (!module) throw new InvalidInputError("the job's module is missing", { details: { module: spec.module } });
+    // The key names the bytes only if they hash to it: checked here, not assumed from the caller.
+    const key = `${createHash("sha256").update(module).digest("hex")}/${spec.limits.memoryBytes}`;
+    if (prechecked.has(key)) return;
     await compileSandboxModule(module, { memoryBytes: spec.limits.memoryBytes });
+    prechecked.add(key);
+    if (prechecked.size > 256) prechecked.delete(prechecked.values().next().value as string);
   },
   createRuntime: createComputeRuntime,
 };

@@ -1,0 +1,189 @@
+// Dispatch overhead: what running a job through the network costs on top of running it locally. The same busy.wat,
+// args and input run (a) in a warm sandbox pool with a precompiled module, as a provider runs it, and (b) end to end
+// through the SDK (sign, gateway, provider, verify, pay) against a local network of real processes, replicas 1.
+// busy.wat's iteration count is calibrated at run time so the local run takes ~1 ms, ~100 ms and ~1 s.
+// overheadX = median network time ÷ median local time − 1. Measured with the gateway's default audit share and again
+// with audits off; plus trivial-job throughput through one client.
+// `npm run bench -- dispatch [--providers 2] [--reps 50,20,5] [--skip-audits-off]`
+import { randomBytes } from "node:crypto";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { parseUnits } from "viem";
+import { defaultComputeLimits } from "../src/resources/compute/index.ts";
+import { loadFixture } from "../src/resources/compute/sandbox/fixtures/load-fixture.ts";
+import { compileSandboxModule, createSandboxPool, type SandboxModule } from "../src/resources/compute/sandbox/index.ts";
+import { runCompute } from "../src/sdk/index.ts";
+import { type BenchNetwork, log, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
+
+const limits = { ...defaultComputeLimits };
+const timeoutMs = 60_000;
+const maxPrice = parseUnits("1", 18);
+
+interface Size {
+  name: "1ms" | "100ms" | "1s";
+  targetMs: number;
+  reps: number;
+  warmup: number;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+export default async function dispatchBench(args: string[]): Promise<Record<string, unknown>> {
+  const providers = Number(option(args, "providers") ?? 2);
+  const reps = (option(args, "reps") ?? "50,20,5").split(",").map(Number);
+  const sizes: Size[] = [
+    { name: "1ms", targetMs: 1, reps: reps[0] ?? 50, warmup: 10 },
+    { name: "100ms", targetMs: 100, reps: reps[1] ?? 20, warmup: 3 },
+    { name: "1s", targetMs: 1000, reps: reps[2] ?? 5, warmup: 1 },
+  ];
+  const skipAuditsOff = args.includes("--skip-audits-off");
+  const busy = await loadFixture("busy");
+  const module: SandboxModule = await compileSandboxModule(busy, { memoryBytes: limits.memoryBytes });
+  const input = new Uint8Array(randomBytes(1024));
+  const pool = createSandboxPool({ size: 1 });
+  const networks: BenchNetwork[] = [];
+  try {
+    const runLocal = async (n: number) => {
+      const t0 = performance.now();
+      const result = await pool.run({ module, args: [String(n)], stdin: input, limits });
+      return { ms: performance.now() - t0, stdout: Buffer.from(result.stdout).toString() };
+    };
+    const localMedian = async (n: number, count: number) => {
+      const samples: number[] = [];
+      for (let i = 0; i < count; i++) samples.push((await runLocal(n)).ms);
+      return median(samples);
+    };
+    for (let i = 0; i < 20; i++) await runLocal(100_000); // warm the worker and V8's tiers
+
+    // ---- calibration: N with a local median near each target
+    const iterations: Record<string, number> = {};
+    {
+      const probe = 20_000_000;
+      const probeMs = await localMedian(probe, 3);
+      const fixedMs = await localMedian(0, 21);
+      const nsPerRound = ((probeMs - fixedMs) * 1e6) / probe;
+      log(`calibration: ${nsPerRound.toFixed(2)} ns/round, ${fixedMs.toFixed(3)} ms fixed`);
+      for (const size of sizes) {
+        let n = Math.max(0, Math.round(((size.targetMs - fixedMs) * 1e6) / nsPerRound));
+        let best = { n, error: Number.POSITIVE_INFINITY };
+        const samples = size.targetMs >= 1000 ? 1 : size.targetMs >= 100 ? 3 : 21;
+        for (let round = 0; round < 6; round++) {
+          const ms = await localMedian(n, samples);
+          const error = Math.abs(ms - size.targetMs) / size.targetMs;
+          if (error < best.error) best = { n, error };
+          if (error < 0.03) break;
+          // Scale the variable part: time ≈ fixed + n × slope.
+          const variable = Math.max(ms - fixedMs, 1e-3);
+          n = Math.max(0, Math.round((n * Math.max(size.targetMs - fixedMs, 0.05)) / variable));
+        }
+        iterations[size.name] = best.n;
+        log(`calibration: ${size.name} → N = ${best.n} (${(best.error * 100).toFixed(1)} % off)`);
+      }
+    }
+
+    const measure = async (network: BenchNetwork, label: string) => {
+      const client = network.client();
+      const perSize: Record<string, { localMs: number; networkMs: number; overhead: number; gatewayMs: number }> = {};
+      const audited: Record<string, number> = {};
+      for (const size of sizes) {
+        const n = iterations[size.name] as number;
+        const expected = (await runLocal(n)).stdout;
+        const job = () =>
+          runCompute(client, { module: busy, input, args: [String(n)], replicas: 1, maxPrice, timeoutMs });
+        for (let i = 0; i < size.warmup; i++) await job();
+        // Local and network samples interleaved in blocks, so both see the same machine load.
+        const local: number[] = [];
+        const net: number[] = [];
+        const gateway: number[] = [];
+        let auditedJobs = 0;
+        for (let i = 0; i < size.reps; i++) {
+          local.push((await runLocal(n)).ms);
+          const t0 = performance.now();
+          const result = await job();
+          net.push(performance.now() - t0);
+          gateway.push(result.timings.gatewayMs);
+          if (result.audited) auditedJobs++;
+          const stdout = Buffer.from(result.stdout).toString();
+          if (stdout !== expected) throw new Error(`network output ${stdout.trim()} ≠ local ${expected.trim()}`);
+        }
+        const localMs = median(local);
+        const networkMs = median(net);
+        perSize[size.name] = {
+          localMs: round(localMs, 3),
+          networkMs: round(networkMs, 3),
+          overhead: round(networkMs / localMs - 1, 4),
+          gatewayMs: round(median(gateway), 3),
+        };
+        audited[size.name] = auditedJobs;
+        log(
+          `${label} ${size.name}: local ${localMs.toFixed(2)} ms, network ${networkMs.toFixed(2)} ms (p90 ${quantile(net, 0.9).toFixed(2)}), overhead ${((networkMs / localMs - 1) * 100).toFixed(1)} %, ${auditedJobs}/${size.reps} audited`,
+        );
+      }
+      // Throughput: trivial jobs (busy 0), 24 in flight through one client.
+      const trivialJobs = 400;
+      const concurrency = 24;
+      const trivial = () => runCompute(client, { module: busy, input, args: ["0"], replicas: 1, maxPrice, timeoutMs });
+      await Promise.all(Array.from({ length: concurrency }, trivial));
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next++ < trivialJobs) await trivial();
+        }),
+      );
+      const trivialJobsPerSec = trivialJobs / ((performance.now() - t0) / 1000);
+      await client.settlePayments();
+      log(`${label} trivial: ${trivialJobsPerSec.toFixed(0)} jobs/s (${concurrency} in flight)`);
+      return { perSize, audited, trivialJobsPerSec: round(trivialJobsPerSec, 1) };
+    };
+
+    const withAudits = await startBenchNetwork({ providers });
+    networks.push(withAudits);
+    const auditDefault = await measure(withAudits, "audits default");
+    await withAudits.stop();
+
+    let auditsOff: Awaited<ReturnType<typeof measure>> | undefined;
+    if (!skipAuditsOff) {
+      const noAudits = await startBenchNetwork({ providers, auditShareBps: 0 });
+      networks.push(noAudits);
+      auditsOff = await measure(noAudits, "audits off");
+      await noAudits.stop();
+    }
+
+    const pick = (m: Awaited<ReturnType<typeof measure>>, name: string) =>
+      m.perSize[name] as { localMs: number; networkMs: number; overhead: number; gatewayMs: number };
+    return {
+      providers,
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model ?? "?",
+      loadAverage1m: round(loadavg()[0] ?? 0, 2),
+      overhead1ms: pick(auditDefault, "1ms").overhead,
+      overhead100ms: pick(auditDefault, "100ms").overhead,
+      overhead1s: pick(auditDefault, "1s").overhead,
+      trivialJobsPerSec: auditDefault.trivialJobsPerSec,
+      auditShareBps: 1000,
+      iterations,
+      repetitions: Object.fromEntries(sizes.map((s) => [s.name, s.reps])),
+      warmups: Object.fromEntries(sizes.map((s) => [s.name, s.warmup])),
+      medians: auditDefault.perSize,
+      audited: auditDefault.audited,
+      ...(auditsOff
+        ? {
+            auditsOff: {
+              overhead1ms: pick(auditsOff, "1ms").overhead,
+              overhead100ms: pick(auditsOff, "100ms").overhead,
+              overhead1s: pick(auditsOff, "1s").overhead,
+              trivialJobsPerSec: auditsOff.trivialJobsPerSec,
+              medians: auditsOff.perSize,
+            },
+          }
+        : {}),
+      targets: { overhead100ms: 0.1, overhead1s: 0.02 },
+    };
+  } finally {
+    await pool.close();
+    await Promise.all(networks.map((n) => n.stop()));
+  }
+}
