@@ -160,6 +160,8 @@ export async function startBenchNetwork(params: {
     String(await freePort()),
     "--gateway-port",
     "0",
+    "--oracle-port",
+    "0",
     "--providers",
     String(params.providers),
     ...(params.auditShareBps === undefined ? [] : ["--audit-share-bps", String(params.auditShareBps)]),

@@ -126,6 +126,8 @@ before(async () => {
       String(chainPort),
       "--gateway-port",
       "0",
+      "--oracle-port",
+      "0",
       "--providers",
       "3",
     ],

@@ -17,6 +17,8 @@ const startArgs = (chainPort: number) => [
   String(chainPort),
   "--gateway-port",
   "0",
+  "--oracle-port",
+  "0",
   "--providers",
   "0",
 ];
