@@ -5,17 +5,22 @@ import { dirname } from "node:path";
 import type { z } from "zod";
 import { InvalidInputError, StateError } from "./errors.ts";
 
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+/**
+ * `durable: false` skips the fsyncs: the file still survives the writer being killed (the rename is atomic and the
+ * kernel keeps the data), only not a power loss. For data that is cheap to lose on a machine crash.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, durable = true): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   const fd = openSync(temp, "w", mode);
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temp, path);
+  if (!durable) return;
   // The rename is durable only once the directory entry is flushed too.
   const dirFd = openSync(dirname(path), "r");
   try {
@@ -25,8 +30,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode);
+export function writeJsonAtomic(path: string, value: unknown, mode = 0o644, durable = true): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode, durable);
 }
 
 /** Reads and validates a JSON file; `undefined` when it does not exist. */

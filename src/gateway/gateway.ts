@@ -186,18 +186,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
       const outcome = await runJob(engineContext, job);
       release(); // the job log now remembers the id
-      store.appendJob({
-        jobId: job.jobId,
-        event: "settled",
-        at: now(),
-        status: outcome.status,
-        resultDigest: outcome.resultDigest,
-        verification: outcome.verification,
-        audited: outcome.audited,
-        reroutes: outcome.reroutes,
-        attempts: outcome.attempts,
-        reported: outcome.reported,
-        ...(outcome.error ? { error: outcome.error } : {}),
+      // The settlement record is for operators, not for safety (the id was made durable when accepted): write it
+      // after the customer has the answer instead of before.
+      setImmediate(() => {
+        try {
+          store.appendJob({
+            jobId: job.jobId,
+            event: "settled",
+            at: now(),
+            status: outcome.status,
+            resultDigest: outcome.resultDigest,
+            verification: outcome.verification,
+            audited: outcome.audited,
+            reroutes: outcome.reroutes,
+            attempts: outcome.attempts,
+            reported: outcome.reported,
+            ...(outcome.error ? { error: outcome.error } : {}),
+          });
+        } catch (error) {
+          log(`could not record the settlement of job ${job.jobId}: ${(error as Error).message}`);
+        }
       });
       metrics.jobsTotal.inc({ status: outcome.status });
       metrics.jobDurationSeconds.observe((now() - startedAt) / 1000);
