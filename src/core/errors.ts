@@ -68,6 +68,15 @@ export const exitCodeFor: Record<ErrorKind, number> = {
   internal: 1,
 };
 
+/** HTTP statuses for each kind, for every role's API: errors map to status codes in one place. */
+export const httpStatusFor = {
+  input: 400,
+  state: 409,
+  remote: 502,
+  timeout: 504,
+  internal: 500,
+} as const satisfies Record<ErrorKind, number>;
+
 export function asGroundworkError(error: unknown): GroundworkError {
   if (error instanceof GroundworkError) return error;
   const message = error instanceof Error ? error.message : String(error);

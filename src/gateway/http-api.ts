@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { GroundworkError, InvalidInputError } from "../core/errors.ts";
+import { GroundworkError, httpStatusFor, InvalidInputError } from "../core/errors.ts";
 import {
   DuplicateJobError,
   InsufficientDepositError,
@@ -41,18 +41,7 @@ export function httpStatusOf(error: GroundworkError): ContentfulStatusCode {
   if (error instanceof InsufficientDepositError) return 402;
   if (error instanceof DuplicateJobError) return 409;
   if (error instanceof NoProvidersError) return 503;
-  switch (error.kind) {
-    case "input":
-      return 400;
-    case "state":
-      return 409;
-    case "timeout":
-      return 504;
-    case "remote":
-      return 502;
-    default:
-      return 500;
-  }
+  return httpStatusFor[error.kind];
 }
 
 async function readJson(text: Promise<string>): Promise<unknown> {

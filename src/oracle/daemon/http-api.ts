@@ -6,7 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Registry } from "prom-client";
 import type { Hex } from "viem";
-import { GroundworkError, InvalidInputError, StateError } from "../../core/errors.ts";
+import { GroundworkError, httpStatusFor, InvalidInputError, StateError } from "../../core/errors.ts";
 
 /** The thing asked for does not exist (yet): 404. */
 export class NotFoundError extends StateError {
@@ -27,18 +27,7 @@ export interface OracleHttpHandlers {
 
 function statusOf(error: GroundworkError): ContentfulStatusCode {
   if (error instanceof NotFoundError) return 404;
-  switch (error.kind) {
-    case "input":
-      return 400;
-    case "state":
-      return 409;
-    case "timeout":
-      return 504;
-    case "remote":
-      return 502;
-    default:
-      return 500;
-  }
+  return httpStatusFor[error.kind];
 }
 
 function parseEpoch(value: string): number {
