@@ -1,6 +1,7 @@
 // The oracle engine's public surface: epoch computation, liveness aggregation and evidence verification.
 export { aggregateLiveness, type ChallengeRecord } from "./aggregate-liveness.ts";
 export { computeEpoch, EpochInputError, type EpochInputProblem, ZERO_ROOT } from "./compute-epoch.ts";
+export { epochParamsFrom } from "./epoch-params.ts";
 export type {
   EpochInputs,
   EpochParams,

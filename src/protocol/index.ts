@@ -13,6 +13,7 @@ export {
   verifyEnvelopeSignature,
   walletSigner,
 } from "./envelope.ts";
+export { type GatewayUrls, parseGatewayUrl } from "./gateway-url.ts";
 export { hashSpec, sha256Hex } from "./hashing.ts";
 export {
   addressSchema,

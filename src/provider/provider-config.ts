@@ -5,6 +5,7 @@ import { type Hex, parseUnits } from "viem";
 import { z } from "zod";
 import { InvalidInputError, StateError } from "../core/errors.ts";
 import { readJsonFile, writeJsonAtomic } from "../core/json-file.ts";
+import { parseGatewayUrl } from "../protocol/index.ts";
 import { getResourceType } from "../resources/index.ts";
 
 export interface ProviderPaths {
@@ -30,22 +31,7 @@ const probability = z.number().min(0).max(1);
 
 /** The gateway's provider endpoint: ws(s)://host[:port]/v1/providers; a bare host URL gets the path added. */
 export function normalizeGatewayUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (cause) {
-    throw new InvalidInputError(`invalid gateway URL ${JSON.stringify(raw)}`, {
-      cause,
-      hint: "Give ws://HOST:PORT (or http://HOST:PORT); /v1/providers is added when no path is given.",
-    });
-  }
-  if (url.protocol === "http:") url.protocol = "ws:";
-  if (url.protocol === "https:") url.protocol = "wss:";
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new InvalidInputError(`a gateway URL is ws:, wss:, http: or https:, not ${url.protocol}`);
-  }
-  if (url.pathname === "" || url.pathname === "/") url.pathname = "/v1/providers";
-  return url.toString();
+  return parseGatewayUrl(raw).ws;
 }
 
 export const providerConfigSchema = z

@@ -12,6 +12,7 @@ import {
   rewardsAbi,
   signEpochRoot,
 } from "../chain/index.ts";
+import { epochParamsFrom } from "../oracle/epoch-params.ts";
 import type { EpochInputs, EpochResult, NodeLiveness, ProvenFraud } from "../oracle/index.ts";
 import type { ChainDriver, MinedReceipt } from "./chain-driver.ts";
 import type { RegistryEntry } from "./read-registry.ts";
@@ -103,13 +104,7 @@ export async function readEpochInputs(
     startTime: params.startTime,
     endTime: params.endTime,
     emission,
-    params: {
-      workShareBps: parameters.workShareBps,
-      workEmissionCapBps: parameters.workEmissionCapBps,
-      downtimeJailSeconds: parameters.downtimeJailSeconds,
-      slashAmount: parameters.slashAmount,
-      burnBps: BigInt(shares[2]),
-    },
+    params: epochParamsFrom(parameters, shares),
     providers: [...params.registry.values()].map((p) => ({ nodeKey: p.nodeKey, owner: p.owner, stake: p.stake })),
     revenue: [...revenue].map(([owner, amount]) => ({ owner, amount })),
     liveness: params.liveness,

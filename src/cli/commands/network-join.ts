@@ -13,6 +13,7 @@ import {
 } from "../../chain/index.ts";
 import { InvalidInputError, RemoteError, StateError } from "../../core/errors.ts";
 import { readJsonFile, writeJsonAtomic } from "../../core/json-file.ts";
+import { parseGatewayUrl } from "../../protocol/index.ts";
 import { createGatewayApi } from "../../sdk/index.ts";
 import { defineCommand } from "../command.ts";
 
@@ -23,18 +24,7 @@ const zeroAddress: Hex = "0x0000000000000000000000000000000000000000";
 
 /** http(s)://host:port of a gateway given as http(s) or ws(s), with or without a path. */
 export function gatewayHttpUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (cause) {
-    throw new InvalidInputError(`invalid gateway URL ${JSON.stringify(raw)}`, {
-      cause,
-      hint: "Give http://HOST:PORT (or the ws:// URL providers use).",
-    });
-  }
-  const protocol = { "http:": "http:", "https:": "https:", "ws:": "http:", "wss:": "https:" }[url.protocol];
-  if (!protocol) throw new InvalidInputError(`a gateway URL is http:, https:, ws: or wss:, not ${url.protocol}`);
-  return `${protocol}//${url.host}`;
+  return parseGatewayUrl(raw).http;
 }
 
 function sameNetwork(a: Deployment, b: Deployment): boolean {

@@ -11,6 +11,7 @@ import {
   rewardsAbi,
   wrapChainError,
 } from "../../chain/index.ts";
+import { epochParamsFrom } from "../epoch-params.ts";
 import type { EpochParams, ProviderSnapshot } from "../epoch-types.ts";
 
 export interface EpochWindow {
@@ -149,13 +150,7 @@ export function createEpochChainReader(client: PublicClient, deployment: Deploym
       return {
         window,
         emission,
-        params: {
-          workShareBps: parameters.workShareBps,
-          workEmissionCapBps: parameters.workEmissionCapBps,
-          downtimeJailSeconds: parameters.downtimeJailSeconds,
-          slashAmount: parameters.slashAmount,
-          burnBps: BigInt(shares[2]),
-        },
+        params: epochParamsFrom(parameters, shares),
         providers,
         revenue: [...revenue.entries()]
           .sort(([a], [b]) => (a < b ? -1 : 1))
