@@ -1,6 +1,7 @@
 // The signed envelope every message between roles travels in: who sent it, to whom, when, a one-time nonce, the
 // body, and a signature over the canonical JSON of all of that. Node keys sign with Ed25519; customer wallets with
-// secp256k1 (EIP-191), so a customer needs no key besides the wallet that pays.
+// secp256k1 (EIP-191), or through a session key the wallet authorized (session-key.ts, carried in `auth`), so a
+// customer needs no key besides the wallet that pays.
 import { randomBytes } from "node:crypto";
 import { type Account, type Hex, recoverMessageAddress } from "viem";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { InvalidInputError } from "../core/errors.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import { type NodeKey, verifyNodeSignature } from "./node-key.ts";
 import type { ReplayGuard } from "./replay-guard.ts";
+import { type SessionAuth, type SessionSigner, sessionAuthSchema, verifySessionSignature } from "./session-key.ts";
 
 export const envelopeSchema = z.object({
   v: z.literal(1),
@@ -20,6 +22,8 @@ export const envelopeSchema = z.object({
   ts: z.number().int().positive(),
   nonce: z.string().regex(/^[0-9a-f]{32}$/),
   body: z.unknown(),
+  /** A wallet sender's session-key authorization: then `sig` is that session key's Ed25519 signature. */
+  auth: sessionAuthSchema.optional(),
   sig: z.string().regex(/^0x[0-9a-f]{128}([0-9a-f]{2})?$/),
 });
 
@@ -44,17 +48,20 @@ export class MessageRejectedError extends InvalidInputError {
   }
 }
 
-export interface MessageSigner {
+/** Signs each payload with the sender's own key. */
+export interface KeySigner {
   /** The sender id: a node public key (0x + 64 hex) or a wallet address (0x + 40 hex), lower case. */
   readonly id: Hex;
   sign(payload: Uint8Array): Promise<Hex>;
 }
 
-export function nodeKeySigner(key: NodeKey): MessageSigner {
+export type MessageSigner = KeySigner | SessionSigner;
+
+export function nodeKeySigner(key: NodeKey): KeySigner {
   return { id: key.publicKey.toLowerCase() as Hex, sign: async (payload) => key.sign(payload) };
 }
 
-export function walletSigner(account: Account): MessageSigner {
+export function walletSigner(account: Account): KeySigner {
   const signMessage = account.signMessage;
   if (!signMessage) throw new InvalidInputError("this account cannot sign messages");
   return {
@@ -65,7 +72,16 @@ export function walletSigner(account: Account): MessageSigner {
 
 function signingPayload(e: Omit<Envelope, "sig">): Uint8Array {
   return Buffer.from(
-    canonicalJson({ v: e.v, type: e.type, from: e.from, to: e.to, ts: e.ts, nonce: e.nonce, body: e.body }),
+    canonicalJson({
+      v: e.v,
+      type: e.type,
+      from: e.from,
+      to: e.to,
+      ts: e.ts,
+      nonce: e.nonce,
+      body: e.body,
+      auth: e.auth,
+    }),
   );
 }
 
@@ -74,25 +90,43 @@ export async function signEnvelope<T>(
   message: { type: string; body: T; to?: Hex },
   now: () => number = Date.now,
 ): Promise<Envelope<T>> {
+  const to = message.to?.toLowerCase() as Hex | undefined;
+  const grant = "session" in signer ? await signer.session(to) : undefined;
   const unsigned = {
     v: 1 as const,
     type: message.type,
     from: signer.id,
-    ...(message.to ? { to: message.to.toLowerCase() } : {}),
+    ...(to ? { to } : {}),
     ts: now(),
     nonce: randomBytes(16).toString("hex"),
     body: message.body,
+    ...(grant ? { auth: grant.auth } : {}),
   };
   // The body is signed as canonical JSON: encoding it once here guarantees it survives the wire unchanged.
-  const roundTripped = JSON.parse(JSON.stringify(unsigned)) as typeof unsigned;
-  const sig = await signer.sign(signingPayload(roundTripped));
+  const roundTripped = JSON.parse(JSON.stringify(unsigned)) as typeof unsigned & { auth?: SessionAuth };
+  const payload = signingPayload(roundTripped);
+  const sig = grant ? grant.sign(payload) : await (signer as KeySigner).sign(payload);
   return { ...roundTripped, sig: sig.toLowerCase() as Hex };
 }
 
 export async function verifyEnvelopeSignature(envelope: Envelope): Promise<boolean> {
   const payload = signingPayload(envelope);
   if (envelope.from.length === 66) {
-    return envelope.sig.length === 130 && verifyNodeSignature(envelope.from as Hex, payload, envelope.sig as Hex);
+    return (
+      envelope.auth === undefined &&
+      envelope.sig.length === 130 &&
+      verifyNodeSignature(envelope.from as Hex, payload, envelope.sig as Hex)
+    );
+  }
+  if (envelope.auth) {
+    return verifySessionSignature({
+      auth: envelope.auth,
+      from: envelope.from as Hex,
+      to: envelope.to as Hex | undefined,
+      ts: envelope.ts,
+      payload,
+      signature: envelope.sig as Hex,
+    });
   }
   if (envelope.sig.length !== 132) return false;
   try {

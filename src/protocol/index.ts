@@ -3,6 +3,7 @@ export { canonicalJson } from "./canonical-json.ts";
 export {
   type Envelope,
   envelopeSchema,
+  type KeySigner,
   MessageRejectedError,
   type MessageSigner,
   nodeKeySigner,
@@ -53,3 +54,13 @@ export {
   verifyNodeSignature,
 } from "./node-key.ts";
 export { createReplayGuard, type ReplayGuard } from "./replay-guard.ts";
+export {
+  createSessionSigner,
+  type SessionAuth,
+  type SessionGrant,
+  type SessionSigner,
+  type SessionSignerOptions,
+  sessionAuthSchema,
+  sessionStatement,
+  verifySessionSignature,
+} from "./session-key.ts";

@@ -1,5 +1,6 @@
 // The customer's client: one gateway, one wallet, one deployment. A thin object over stateless operations
-// (run-job.ts); it only holds what is worth caching between jobs: the gateway's identity and on-chain lookups.
+// (run-job.ts); it only holds what is worth caching between jobs: the gateway's identity, on-chain lookups and the
+// session key that signs the customer's messages to that gateway.
 import type { Hex, LocalAccount, PublicClient } from "viem";
 import {
   type Deployment,
@@ -9,6 +10,7 @@ import {
   wrapChainError,
 } from "../chain/index.ts";
 import { InvalidInputError } from "../core/errors.ts";
+import { createSessionSigner, type MessageSigner, walletSigner } from "../protocol/index.ts";
 import { GatewayError } from "./errors.ts";
 import { createGatewayApi, type GatewayApi, type GatewayInfo } from "./gateway-api.ts";
 import type { PaymentStore } from "./payment-store.ts";
@@ -23,6 +25,12 @@ export interface GroundworkClientOptions {
   paymentStore: PaymentStore;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * How the customer's messages (job.request, voucher.submit) are signed. Default: an in-memory Ed25519 session key
+   * that the wallet authorizes once per `ttlMs` (default one hour) for this client's gateway. `false`: the wallet signs
+   * every message itself (secp256k1, milliseconds each). Payment vouchers are always signed by the wallet.
+   */
+  sessionKey?: { ttlMs?: number } | false;
 }
 
 export interface GroundworkClient {
@@ -35,6 +43,8 @@ export interface GroundworkClient {
   readonly now: () => number;
   /** The gateway's /v1/info, fetched once and checked against the deployment. */
   getGatewayInfo(): Promise<GatewayInfo>;
+  /** What signs the customer's messages to the gateway (see GroundworkClientOptions.sessionKey). */
+  getSigner(): Promise<MessageSigner>;
   /** A node key's registration, read from chain once per key (only positive answers are cached). */
   getProvider(nodeKey: Hex): Promise<RegisteredProvider | undefined>;
   /** What escrow already redeemed on the (customer, provider) channel. */
@@ -53,6 +63,8 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
   const { deployment, publicClient } = options;
   const gateway = createGatewayApi({ url: options.gatewayUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   let info: Promise<GatewayInfo> | undefined;
+  let signer: Promise<MessageSigner> | undefined;
+  const now = options.now ?? Date.now;
   const providers = new Map<Hex, Promise<RegisteredProvider | undefined>>();
   const payments = new Set<Promise<unknown>>();
 
@@ -63,7 +75,23 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
     publicClient,
     paymentStore: options.paymentStore,
     gateway,
-    now: options.now ?? Date.now,
+    now,
+    getSigner() {
+      if (options.sessionKey === false) return Promise.resolve(walletSigner(options.account));
+      const ttlMs = options.sessionKey?.ttlMs;
+      signer ??= client.getGatewayInfo().then((answer) =>
+        createSessionSigner({
+          account: options.account,
+          gateway: answer.gateway,
+          now,
+          ...(ttlMs !== undefined ? { ttlMs } : {}),
+        }),
+      );
+      signer.catch(() => {
+        signer = undefined;
+      });
+      return signer;
+    },
     getGatewayInfo() {
       info ??= gateway.getInfo().then((answer) => {
         if (answer.chainId !== deployment.chainId) {

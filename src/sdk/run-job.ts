@@ -13,7 +13,6 @@ import {
   type SignedVoucher,
   sha256Hex,
   signEnvelope,
-  walletSigner,
 } from "../protocol/index.ts";
 import { getResourceType } from "../resources/index.ts";
 import type { GroundworkClient } from "./client.ts";
@@ -140,7 +139,7 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
   const info = await client.getGatewayInfo();
   const customer = client.account.address.toLowerCase() as Hex;
   const request = await signEnvelope(
-    walletSigner(client.account),
+    await client.getSigner(),
     { type: messageTypes.jobRequest, body, to: info.gateway },
     client.now,
   );
@@ -259,7 +258,7 @@ async function pay(
       });
     }
     const submission = await signEnvelope(
-      walletSigner(client.account),
+      await client.getSigner(),
       { type: messageTypes.voucherSubmit, body: { vouchers }, to: job.gateway },
       client.now,
     );
