@@ -157,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           return () => reserved.delete(jobId);
         },
       });
+      let accepted: Promise<void>;
       try {
         const { free, busy } = pool.findCandidates({
           type: job.type,
@@ -170,7 +171,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             hint: "Try again later, raise maxPrice, or use another gateway.",
           });
         }
-        store.appendJob({
+        // The job id must be durable before the customer hears anything, not before the providers do: the flush
+        // runs while the job does. A crash before it lands loses only a job nobody was answered for.
+        accepted = store.appendJob({
           jobId: job.jobId,
           event: "accepted",
           at: now(),
@@ -180,33 +183,31 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           maxPrice: job.maxPrice.toString(),
           timeoutMs: job.timeoutMs,
         });
+        accepted.catch(() => {}); // awaited below; never unhandled meanwhile
       } catch (error) {
         release();
         throw error;
       }
       const outcome = await runJob(engineContext, job);
+      await accepted;
       release(); // the job log now remembers the id
-      // The settlement record is for operators, not for safety (the id was made durable when accepted): write it
-      // after the customer has the answer instead of before.
-      setImmediate(() => {
-        try {
-          store.appendJob({
-            jobId: job.jobId,
-            event: "settled",
-            at: now(),
-            status: outcome.status,
-            resultDigest: outcome.resultDigest,
-            verification: outcome.verification,
-            audited: outcome.audited,
-            reroutes: outcome.reroutes,
-            attempts: outcome.attempts,
-            reported: outcome.reported,
-            ...(outcome.error ? { error: outcome.error } : {}),
-          });
-        } catch (error) {
-          log(`could not record the settlement of job ${job.jobId}: ${(error as Error).message}`);
-        }
-      });
+      // The settlement record is for operators, not for safety (the id was made durable when accepted): nobody waits
+      // for it.
+      store
+        .appendJob({
+          jobId: job.jobId,
+          event: "settled",
+          at: now(),
+          status: outcome.status,
+          resultDigest: outcome.resultDigest,
+          verification: outcome.verification,
+          audited: outcome.audited,
+          reroutes: outcome.reroutes,
+          attempts: outcome.attempts,
+          reported: outcome.reported,
+          ...(outcome.error ? { error: outcome.error } : {}),
+        })
+        .catch((error: Error) => log(`could not record the settlement of job ${job.jobId}: ${error.message}`));
       metrics.jobsTotal.inc({ status: outcome.status });
       metrics.jobDurationSeconds.observe((now() - startedAt) / 1000);
       return outcome;
@@ -367,7 +368,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        store.close();
+        await store.close();
       })();
       return closed;
     },

@@ -244,7 +244,7 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob): Promi
         },
         context.now,
       );
-      context.store.appendReport("failure", envelope);
+      await context.store.appendReport("failure", envelope);
     } catch (error) {
       context.log(`cannot record a failure report for ${job.jobId}/${r.attempt}: ${(error as Error).message}`);
     }
@@ -522,7 +522,7 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob): Promi
         },
         context.now,
       );
-      context.store.appendReport("fraud", envelope);
+      await context.store.appendReport("fraud", envelope);
     } catch (error) {
       context.log(`cannot record the fraud report for ${job.jobId}: ${(error as Error).message}`);
     }

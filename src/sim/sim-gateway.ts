@@ -145,7 +145,7 @@ export function createSimGateway(options: SimGatewayOptions): SimGateway {
           signer,
           guard,
           store: {
-            appendReport(kind, envelope) {
+            async appendReport(kind, envelope) {
               reports[kind].push(envelope);
               return { seq: reports[kind].length, kind, report: envelope };
             },
