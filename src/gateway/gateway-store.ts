@@ -46,6 +46,10 @@ export interface GatewayStore {
   listReports(params: { kind?: ReportKind; after?: number; limit: number }): { reports: StoredReport[]; next?: number };
   readVoucherQueue(): QueuedVoucher[];
   writeVoucherQueue(queue: QueuedVoucher[]): void;
+  /** Provider reputation by node key, as last written. */
+  readReputation(): Record<string, ReputationCounts>;
+  /** Replaces the reputation file atomically; `durable` also flushes it to disk (survives power loss, not just kill -9). */
+  writeReputation(counts: Record<string, ReputationCounts>, durable: boolean): void;
   /** Waits for appends under way, then closes the files. */
   close(): Promise<void>;
 }
@@ -53,6 +57,12 @@ export interface GatewayStore {
 export const queuedVoucherSchema = z.object({ signed: signedVoucherSchema, queuedAt: z.number().int() });
 export type QueuedVoucher = { signed: SignedVoucher; queuedAt: number };
 const voucherQueueFile = z.object({ version: z.literal(1), queued: z.array(queuedVoucherSchema) });
+const reputationCountsSchema = z.object({ successes: z.number().int().min(0), failures: z.number().int().min(0) });
+export type ReputationCounts = z.infer<typeof reputationCountsSchema>;
+const reputationFile = z.object({
+  version: z.literal(1),
+  providers: z.record(z.string().regex(/^0x[0-9a-f]{64}$/), reputationCountsSchema),
+});
 
 /**
  * An append-only JSON-lines file. Each append writes at once and resolves when durable. Group commit: one fdatasync
@@ -152,6 +162,7 @@ export function openGatewayStore(dir: string): GatewayStore {
     }
   });
   const voucherPath = join(dir, "vouchers-queue.json");
+  const reputationPath = join(dir, "reputation.json");
 
   return {
     hasJob: (jobId) => jobIds.has(jobId),
@@ -188,6 +199,10 @@ export function openGatewayStore(dir: string): GatewayStore {
     readVoucherQueue: () => readJsonFile(voucherPath, voucherQueueFile)?.queued ?? [],
     writeVoucherQueue(queue) {
       writeJsonAtomic(voucherPath, { version: 1, queued: queue });
+    },
+    readReputation: () => readJsonFile(reputationPath, reputationFile)?.providers ?? {},
+    writeReputation(counts, durable) {
+      writeJsonAtomic(reputationPath, { version: 1, providers: counts }, 0o644, durable);
     },
     async close() {
       await Promise.all([jobs.close(), reports.close()]);

@@ -21,6 +21,7 @@ import { createGatewayMetrics } from "./metrics.ts";
 import { admitProvider, checkProviderRegistration } from "./provider-admission.ts";
 import { createProviderPool } from "./provider-pool.ts";
 import { createProviderSession, type ProviderSession } from "./provider-session.ts";
+import { createReputationBook } from "./reputation-book.ts";
 import { createVoucherRelay } from "./voucher-relay.ts";
 
 export const gatewayVersion = "0.1.0";
@@ -93,7 +94,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const key = signer.id;
   const guard = createReplayGuard({ windowMs: 120_000, now });
   const store = openGatewayStore(options.storeDir);
-  const pool = createProviderPool();
+  const reputations = createReputationBook({ store, log });
+  const pool = createProviderPool(reputations);
   const metrics = createGatewayMetrics();
   const reserved = new Set<string>();
   const readDeposit = createDepositReader({
@@ -368,6 +370,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        reputations.close();
         await store.close();
       })();
       return closed;

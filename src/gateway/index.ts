@@ -37,5 +37,6 @@ export {
 } from "./job-engine.ts";
 export { acceptJobRequest, type JobRequestContext } from "./job-request.ts";
 export { checkProviderRegistration } from "./provider-admission.ts";
-export { type Candidate, createProviderPool, type ProviderPool, type Reputation } from "./provider-pool.ts";
+export { type Candidate, createProviderPool, type ProviderPool } from "./provider-pool.ts";
 export type { AdmittedProvider, AttemptEvent, ProviderSession } from "./provider-session.ts";
+export { createReputationBook, type Reputation, type ReputationBook } from "./reputation-book.ts";

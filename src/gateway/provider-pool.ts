@@ -1,17 +1,11 @@
 // The admitted providers, by node key, with what the job engine needs to choose among them: which can take a job
 // (type offered, offer accepts the spec, quote within the customer's maximum, not tried yet), ranked by price, then
 // reputation, then load; and a way to wait until capacity frees up or a provider joins. Reputation is per node key
-// and outlives reconnects (in memory; the oracles keep the durable record).
+// and outlives reconnects and, through the reputation book, gateway restarts.
 import type { Hex } from "viem";
 import type { AnyResourceType } from "../resources/index.ts";
 import type { ProviderSession } from "./provider-session.ts";
-
-export interface Reputation {
-  successes: number;
-  failures: number;
-  /** Success ratio with a uniform prior: (successes + 1) / (successes + failures + 2). */
-  score: number;
-}
+import { createReputationBook, type Reputation, type ReputationBook } from "./reputation-book.ts";
 
 export interface Candidate {
   session: ProviderSession;
@@ -44,23 +38,15 @@ export interface ProviderPool {
   notifyChange(): void;
 }
 
-export function createProviderPool(): ProviderPool {
+/** `reputations`: where reputation is kept; default in memory only. */
+export function createProviderPool(
+  reputations: Pick<ReputationBook, "get" | "recordSuccess" | "recordFailure"> = createReputationBook({
+    store: { readReputation: () => ({}), writeReputation: () => {} },
+  }),
+): ProviderPool {
   const sessions = new Map<Hex, ProviderSession>();
-  const reputations = new Map<Hex, { successes: number; failures: number }>();
   let waiters: (() => void)[] = [];
-
-  const counts = (nodeKey: Hex) => {
-    let entry = reputations.get(nodeKey);
-    if (!entry) {
-      entry = { successes: 0, failures: 0 };
-      reputations.set(nodeKey, entry);
-    }
-    return entry;
-  };
-  const reputation = (nodeKey: Hex): Reputation => {
-    const { successes, failures } = reputations.get(nodeKey) ?? { successes: 0, failures: 0 };
-    return { successes, failures, score: (successes + 1) / (successes + failures + 2) };
-  };
+  const reputation = (nodeKey: Hex): Reputation => reputations.get(nodeKey);
 
   const pool: ProviderPool = {
     add(session) {
@@ -75,12 +61,8 @@ export function createProviderPool(): ProviderPool {
     get: (nodeKey) => sessions.get(nodeKey),
     list: () => [...sessions.values()],
     reputation,
-    recordSuccess(nodeKey) {
-      counts(nodeKey).successes++;
-    },
-    recordFailure(nodeKey) {
-      counts(nodeKey).failures++;
-    },
+    recordSuccess: (nodeKey) => reputations.recordSuccess(nodeKey),
+    recordFailure: (nodeKey) => reputations.recordFailure(nodeKey),
     findCandidates({ type, spec, maxPrice, exclude }) {
       const free: (Candidate & { score: number; load: number })[] = [];
       let busy = 0;
