@@ -3,9 +3,11 @@
 // through the SDK (sign, gateway, provider, verify, pay) against a local network of real processes, replicas 1.
 // busy.wat's iteration count is calibrated at run time so the local run takes ~1 ms, ~100 ms and ~1 s.
 // overheadX = median network time ÷ median local time − 1. Measured with the gateway's default audit share and again
-// with audits off; plus trivial-job throughput through one client.
+// with audits off; plus trivial-job throughput through one client, with the CPU time each role spent per trivial job
+// (from /proc, so it holds on a loaded machine where wall-clock medians do not).
 // `npm run bench -- dispatch [--providers 2] [--reps 50,20,5] [--skip-audits-off]`
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseUnits } from "viem";
 import { defaultComputeLimits } from "../src/resources/compute/index.ts";
@@ -17,6 +19,32 @@ import { type BenchNetwork, log, median, quantile, round, startBenchNetwork } fr
 const limits = { ...defaultComputeLimits };
 const timeoutMs = 60_000;
 const maxPrice = parseUnits("1", 18);
+
+/** CPU time (user + system, all threads) a process has used, in ms; undefined where /proc is not there. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms per role (the bench process is the customer), summed over its processes. */
+function cpuByRole(network: BenchNetwork): Record<string, number> {
+  const totals: Record<string, number> = {
+    customer: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  };
+  for (const service of network.services) {
+    const ms = processCpuMs(service.pid);
+    if (ms === undefined) continue;
+    const role = service.name.replace(/-\d+$/, "");
+    totals[role] = (totals[role] ?? 0) + ms;
+  }
+  return totals;
+}
 
 interface Size {
   name: "1ms" | "100ms" | "1s";
@@ -126,7 +154,9 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
       const concurrency = 24;
       const trivial = () => runCompute(client, { module: busy, input, args: ["0"], replicas: 1, maxPrice, timeoutMs });
       await Promise.all(Array.from({ length: concurrency }, trivial));
+      await client.settlePayments();
       let next = 0;
+      const cpuBefore = cpuByRole(network);
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
@@ -135,8 +165,14 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
       );
       const trivialJobsPerSec = trivialJobs / ((performance.now() - t0) / 1000);
       await client.settlePayments();
-      log(`${label} trivial: ${trivialJobsPerSec.toFixed(0)} jobs/s (${concurrency} in flight)`);
-      return { perSize, audited, trivialJobsPerSec: round(trivialJobsPerSec, 1) };
+      const cpuAfter = cpuByRole(network);
+      const cpuMsPerJob = Object.fromEntries(
+        Object.entries(cpuAfter).map(([role, ms]) => [role, round((ms - (cpuBefore[role] ?? 0)) / trivialJobs, 2)]),
+      );
+      log(
+        `${label} trivial: ${trivialJobsPerSec.toFixed(0)} jobs/s (${concurrency} in flight); CPU ms per job ${JSON.stringify(cpuMsPerJob)}`,
+      );
+      return { perSize, audited, trivialJobsPerSec: round(trivialJobsPerSec, 1), cpuMsPerJob };
     };
 
     const withAudits = await startBenchNetwork({ providers });
@@ -163,6 +199,7 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
       overhead100ms: pick(auditDefault, "100ms").overhead,
       overhead1s: pick(auditDefault, "1s").overhead,
       trivialJobsPerSec: auditDefault.trivialJobsPerSec,
+      cpuMsPerTrivialJob: auditDefault.cpuMsPerJob,
       auditShareBps: 1000,
       iterations,
       repetitions: Object.fromEntries(sizes.map((s) => [s.name, s.reps])),
@@ -176,6 +213,7 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
               overhead100ms: pick(auditsOff, "100ms").overhead,
               overhead1s: pick(auditsOff, "1s").overhead,
               trivialJobsPerSec: auditsOff.trivialJobsPerSec,
+              cpuMsPerTrivialJob: auditsOff.cpuMsPerJob,
               medians: auditsOff.perSize,
             },
           }

@@ -13,6 +13,7 @@ import { InvalidInputError } from "../core/errors.ts";
 import { createSessionSigner, type MessageSigner, walletSigner } from "../protocol/index.ts";
 import { GatewayError } from "./errors.ts";
 import { createGatewayApi, type GatewayApi, type GatewayInfo } from "./gateway-api.ts";
+import { createPayer, type PaymentOutcome, payRound } from "./payer.ts";
 import type { PaymentStore } from "./payment-store.ts";
 import { type RunJobParams, type RunJobResult, runJob } from "./run-job.ts";
 
@@ -31,6 +32,11 @@ export interface GroundworkClientOptions {
    * every message itself (secp256k1, milliseconds each). Payment vouchers are always signed by the wallet.
    */
   sessionKey?: { ttlMs?: number } | false;
+  /**
+   * How long what a verified job owes waits for more before one payment round (one voucher per provider) goes out.
+   * Default 200 ms; 0 pays each job on its own. settlePayments() and payment "await" do not wait.
+   */
+  paymentDelayMs?: number;
 }
 
 export interface GroundworkClient {
@@ -50,6 +56,8 @@ export interface GroundworkClient {
   /** What escrow already redeemed on the (customer, provider) channel. */
   getRedeemed(provider: Hex): Promise<bigint>;
   runJob(params: RunJobParams): Promise<RunJobResult>;
+  /** Owes the providers (owner → amount) from a verified job; paid in the next round, or at once with `now`. */
+  pay(owed: ReadonlyMap<Hex, bigint>, options?: { now?: boolean }): Promise<PaymentOutcome>;
   /** Keeps a job's payment under way (runJob does this) so that settlePayments() can wait for it. */
   trackPayment(payment: Promise<unknown>): void;
   /** Resolves once every payment under way has settled; call it before the process exits. */
@@ -146,6 +154,7 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
       }
     },
     runJob: (params) => runJob(client, params),
+    pay: (owed, payOptions) => payer.owe(owed, payOptions),
     trackPayment(payment) {
       const tracked: Promise<void> = payment.then(
         () => {
@@ -158,8 +167,14 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
       payments.add(tracked);
     },
     async settlePayments() {
+      await payer.flush();
       while (payments.size > 0) await Promise.all([...payments]);
     },
   };
+  const paymentDelayMs = options.paymentDelayMs ?? 200;
+  if (!Number.isInteger(paymentDelayMs) || paymentDelayMs < 0 || paymentDelayMs > 60_000) {
+    throw new InvalidInputError("paymentDelayMs is an integer from 0 to 60000");
+  }
+  const payer = createPayer({ delayMs: paymentDelayMs, round: (owed) => payRound(client, owed) });
   return client;
 }

@@ -3,14 +3,12 @@
 // results).
 import { randomBytes } from "node:crypto";
 import type { Hex } from "viem";
-import { signVoucher } from "../chain/index.ts";
-import { asGroundworkError, GroundworkError, InvalidInputError } from "../core/errors.ts";
+import { GroundworkError, InvalidInputError } from "../core/errors.ts";
 import {
   hashSpec,
   type JobRequestBody,
   jobRequestBody,
   messageTypes,
-  type SignedVoucher,
   sha256Hex,
   signEnvelope,
 } from "../protocol/index.ts";
@@ -18,6 +16,7 @@ import { getResourceType } from "../resources/index.ts";
 import type { GroundworkClient } from "./client.ts";
 import { GatewayError, JobFailedError } from "./errors.ts";
 import type { JobOutcome } from "./gateway-api.ts";
+import type { PaymentOutcome } from "./payer.ts";
 import { type Verification, verifyJobResults } from "./verify-results.ts";
 
 export interface RunJobParams {
@@ -36,20 +35,10 @@ export interface RunJobParams {
   onProgress?: (event: JobProgressEvent) => void;
   /**
    * "background" (the default): the result is returned as soon as it is verified, and the agreeing providers are
-   * paid right after (`result.payment`; `client.settlePayments()` waits for every payment still under way). "await":
-   * runJob returns only once the vouchers were signed and submitted.
+   * paid in the client's next payment round (`result.payment`; `client.settlePayments()` pays what is owed now and
+   * waits for it). "await": a round starts at once and runJob returns only once its vouchers were submitted.
    */
   payment?: "background" | "await";
-}
-
-/** How paying a job's agreeing providers went: the vouchers signed, and whether the gateway took them. */
-export interface PaymentOutcome {
-  /** The vouchers signed for this job (cumulative per provider). */
-  vouchers: SignedVoucher[];
-  /** Whether the gateway took the vouchers; when not, the next job's vouchers carry these amounts too. */
-  delivered: boolean;
-  /** Why the vouchers were not signed or not delivered. */
-  error?: GroundworkError;
 }
 
 export type JobProgressEvent =
@@ -197,7 +186,7 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
   const [first] = verdict.accepted;
   if (!first) throw new GroundworkError("internal: a verdict without results", { details: { jobId: body.jobId } });
   // Pay on delivery, after the verdict; off the result's critical path unless asked to wait.
-  const payment = pay(client, { customer, gateway: info.gateway, owed }).then((paid) => {
+  const payment = client.pay(owed, { now: params.payment === "await" }).then((paid) => {
     if (paid.delivered && paid.vouchers.length > 0) {
       try {
         params.onProgress?.({ type: "VouchersSubmitted", jobId: body.jobId, count: paid.vouchers.length, cost });
@@ -229,42 +218,4 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
     timings: { totalMs: performance.now() - started, gatewayMs },
     payment,
   };
-}
-
-/**
- * Signs one cumulative voucher per owed owner and submits them to the gateway. Resolves, never rejects: the amounts
- * are recorded in the payment store before anything is signed, so a voucher that does not reach the gateway is carried
- * by the next one to the same provider.
- */
-async function pay(
-  client: GroundworkClient,
-  job: { customer: Hex; gateway: Hex; owed: ReadonlyMap<Hex, bigint> },
-): Promise<PaymentOutcome> {
-  const vouchers: SignedVoucher[] = [];
-  if (job.owed.size === 0) return { vouchers, delivered: true };
-  const { customer } = job;
-  try {
-    const cumulative = await client.paymentStore.bump({
-      customer,
-      amounts: job.owed,
-      floor: (provider) => client.getRedeemed(provider),
-    });
-    const domain = { chainId: client.deployment.chainId, escrow: client.deployment.contracts.escrow };
-    for (const [provider, cumulativeAmount] of cumulative) {
-      const signature = await signVoucher(client.account, domain, { customer, provider, cumulativeAmount });
-      vouchers.push({
-        voucher: { customer, provider, cumulativeAmount: cumulativeAmount.toString() },
-        signature,
-      });
-    }
-    const submission = await signEnvelope(
-      await client.getSigner(),
-      { type: messageTypes.voucherSubmit, body: { vouchers }, to: job.gateway },
-      client.now,
-    );
-    await client.gateway.postVouchers(submission);
-    return { vouchers, delivered: true };
-  } catch (error) {
-    return { vouchers, delivered: false, error: asGroundworkError(error) };
-  }
 }
