@@ -8,6 +8,7 @@ import { providerRegistryAbi, signVoucher, writeContractAndWait, writeDeployment
 import {
   challengePongBody,
   createReplayGuard,
+  createSessionSigner,
   generateNodeKeySeed,
   messageTypes,
   type NodeKey,
@@ -202,6 +203,9 @@ test("job requests: bad envelopes are refused with 400 and the reason, and leave
     const account = chain.account(customerIndex);
     const body = computeJobBody({ module: echo, input: Buffer.from("hi") });
     const valid = await signJobRequest(account, gateway.key, body);
+    const session = createSessionSigner({ account, gateway: gateway.key });
+    const elsewhere = createSessionSigner({ account, gateway: `0x${"11".repeat(32)}` });
+    const mallory = createSessionSigner({ account: chain.account(customerIndex + 1), gateway: gateway.key });
 
     const cases: [string, unknown, string][] = [
       ["unsigned", { ...valid, sig: undefined }, "malformed"],
@@ -214,6 +218,19 @@ test("job requests: bad envelopes are refused with 400 and the reason, and leave
         "",
       ],
       ["bad body", await signJobRequest(account, gateway.key, { ...body, replicas: 0 }), "invalid-body"],
+      [
+        "session key bound to another gateway",
+        await signEnvelope(
+          { id: session.id, session: () => elsewhere.session(`0x${"11".repeat(32)}`) },
+          { type: "job.request", to: gateway.key, body },
+        ),
+        "bad-signature",
+      ],
+      [
+        "another wallet's session key",
+        { ...(await signEnvelope(mallory, { type: "job.request", to: gateway.key, body })), from: session.id },
+        "bad-signature",
+      ],
     ];
     for (const [name, request, reason] of cases) {
       const { status, json } = await postJson(`${gateway.url}/v1/jobs`, request);
@@ -239,6 +256,16 @@ test("job requests: bad envelopes are refused with 400 and the reason, and leave
     const duplicate = await postJson(`${gateway.url}/v1/jobs`, await signJobRequest(account, gateway.key, body));
     assert.equal(duplicate.status, 409);
     assert.equal(duplicate.json.error, "DuplicateJobError");
+
+    // Signed by the customer's session key instead: the gateway and the provider take it as the customer's.
+    const sessionBody = computeJobBody({ module: echo, input: Buffer.from("hi") });
+    const bySession = await signEnvelope(session, { type: "job.request", to: gateway.key, body: sessionBody });
+    const ran = await postJson(`${gateway.url}/v1/jobs`, bySession);
+    assert.equal(ran.status, 200, JSON.stringify(ran.json));
+    assert.equal(ran.json.status, "ok");
+    assert.equal(ran.json.results[0].body.receipt.customer, account.address.toLowerCase());
+    const sessionReplay = await postJson(`${gateway.url}/v1/jobs`, bySession);
+    assert.equal(sessionReplay.json.details.reason, "replayed");
   } finally {
     await p.close();
   }
