@@ -1,6 +1,7 @@
 // Atomic JSON files validated by a zod schema: a crash mid-write leaves the old file or the new one, never half of one.
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { mkdir, open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { z } from "zod";
 import { InvalidInputError, StateError } from "./errors.ts";
@@ -32,6 +33,31 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
 
 export function writeJsonAtomic(path: string, value: unknown, mode = 0o644, durable = true): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, mode, durable);
+}
+
+/**
+ * writeJsonAtomic, durable, with every step on libuv's thread pool: the caller's event loop keeps serving while the
+ * disk flushes (milliseconds each). The value is encoded before the first await, so later changes to it are not
+ * written. Callers that write one file from concurrent tasks must chain the writes: renames land in completion order.
+ */
+export async function writeJsonAtomicAsync(path: string, value: unknown, mode = 0o644): Promise<void> {
+  const data = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const file = await open(temp, "w", mode);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
+  const dir = await open(dirname(path), "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 /** Reads and validates a JSON file; `undefined` when it does not exist. */

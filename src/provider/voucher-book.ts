@@ -5,7 +5,7 @@ import type { Hex } from "viem";
 import { z } from "zod";
 import { type EscrowDomain, recoverVoucherSigner } from "../chain/index.ts";
 import { InvalidInputError } from "../core/errors.ts";
-import { readJsonFile, writeJsonAtomic } from "../core/json-file.ts";
+import { readJsonFile, writeJsonAtomicAsync } from "../core/json-file.ts";
 import { type SignedVoucher, signedVoucherSchema } from "../protocol/index.ts";
 
 const lastRedeemSchema = z.object({
@@ -34,7 +34,8 @@ export interface VoucherBook {
   accept(signed: SignedVoucher): Promise<VoucherOutcome>;
   /** The highest voucher per customer. */
   list(): SignedVoucher[];
-  recordRedeem(redeem: LastRedeem): void;
+  /** Resolves once recorded on disk. */
+  recordRedeem(redeem: LastRedeem): Promise<void>;
   lastRedeem(): LastRedeem | undefined;
 }
 
@@ -47,7 +48,14 @@ export function createVoucherBook(options: {
   const now = options.now ?? Date.now;
   const owner = options.owner.toLowerCase();
   const state = readJsonFile(options.path, bookSchema) ?? { version: 1 as const, vouchers: {} };
-  const save = () => writeJsonAtomic(options.path, state);
+  // Writes run one after another, each of the state as it is when it starts, so the last one on disk is the newest;
+  // they flush off the event loop, which keeps serving jobs meanwhile.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => {
+    const write = saving.then(() => writeJsonAtomicAsync(options.path, state));
+    saving = write.catch(() => {});
+    return write;
+  };
   return {
     async accept(signed) {
       const { voucher, signature } = signed;
@@ -79,7 +87,7 @@ export function createVoucherBook(options: {
         signature: signature.toLowerCase(),
         receivedAt: now(),
       };
-      save();
+      await save();
       return "kept";
     },
     list() {
@@ -87,7 +95,7 @@ export function createVoucherBook(options: {
     },
     recordRedeem(redeem) {
       state.lastRedeem = redeem;
-      save();
+      return save();
     },
     lastRedeem() {
       return state.lastRedeem;

@@ -131,7 +131,7 @@ export function createVoucherRedeemer(options: RedeemerOptions): VoucherRedeemer
       amount: paid.toString(),
       customers: done.map((r) => r.signed.voucher.customer),
     };
-    book.recordRedeem(record);
+    await book.recordRedeem(record);
     log("info", "vouchers redeemed", { tx, amount: paid.toString(), vouchers: done.length });
     return record;
   }

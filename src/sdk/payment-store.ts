@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Hex } from "viem";
 import { z } from "zod";
 import { InvalidInputError, StateError } from "../core/errors.ts";
-import { readJsonFile, writeJsonAtomic } from "../core/json-file.ts";
+import { readJsonFile, writeJsonAtomicAsync } from "../core/json-file.ts";
 
 const channelFileSchema = z.object({
   version: z.literal(1),
@@ -169,7 +169,8 @@ export function createPaymentStore(dir: string, options: PaymentStoreOptions = {
           current.channels[key] = cumulative.toString();
           next.set(provider, cumulative);
         }
-        writeJsonAtomic(fileOf(customer), current, 0o600);
+        // Durable before any voucher is signed for these amounts; flushed off the event loop, which keeps serving jobs.
+        await writeJsonAtomicAsync(fileOf(customer), current, 0o600);
         return next;
       });
     },
