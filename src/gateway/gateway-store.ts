@@ -39,7 +39,7 @@ export interface JobRecord {
 export interface GatewayStore {
   /** Whether a job id was ever accepted here (including before a restart), durably or on its way to disk. */
   hasJob(jobId: string): boolean;
-  /** Resolves once the record is on disk. */
+  /** Writes the record at once (throws if it cannot); resolves once it is on disk. */
   appendJob(record: JobRecord): Promise<void>;
   /** Resolves once the report is on disk; only then is it listed. */
   appendReport(kind: ReportKind, report: Envelope): Promise<StoredReport>;
@@ -166,9 +166,11 @@ export function openGatewayStore(dir: string): GatewayStore {
 
   return {
     hasJob: (jobId) => jobIds.has(jobId),
-    async appendJob(record) {
+    appendJob(record) {
+      // Written now (a write error throws here, before the job is dispatched); durable when the promise resolves.
+      const durable = jobs.append(record);
       jobIds.add(record.jobId);
-      await jobs.append(record);
+      return durable.then(() => {});
     },
     async appendReport(kind, report) {
       const { offset, length } = await reports.append(report);
