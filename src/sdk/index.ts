@@ -11,5 +11,6 @@ export {
   type RunJobParams,
   type RunJobResult,
   runJob,
+  submitVouchers,
 } from "./run-job.ts";
 export { type JobVerdict, type Verification, verifyJobResults } from "./verify-results.ts";

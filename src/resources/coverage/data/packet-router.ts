@@ -1,0 +1,230 @@
+// The packet router's decisions: a delivered frame is opened (hotspot signature, freshness, replay), checked (the
+// hotspot registered, bound and active on chain; the device known; the MIC valid) and then judged under one lock:
+// the first valid delivery of a (device, counter) is paid the router's price, later copies of the same frame are
+// duplicates (unpaid), and an old or altered counter is a replay (refused). Every accepted frame is saved atomically
+// before the answer, with what is owed to each hotspot owner until the payer puts it into a voucher.
+import { createHash } from "node:crypto";
+import type { Hex } from "viem";
+import { z } from "zod";
+import { InvalidInputError } from "../../../core/errors.ts";
+import { readJsonFile, writeJsonAtomic } from "../../../core/json-file.ts";
+import { createReplayGuard, MessageRejectedError, openEnvelope, type ReplayGuard } from "../../../protocol/index.ts";
+import type { DeviceRegistry } from "./device-registry.ts";
+import { type PacketOutcome, packetDeliverBody, packetMessageTypes } from "./packet-messages.ts";
+import { type DecodedUplink, decodeUplink, UplinkDecodeError, verifyUplinkMic } from "./uplink-frame.ts";
+
+export type PacketRejectReason =
+  | "not-a-hotspot"
+  | "unregistered-hotspot"
+  | "bad-binding"
+  | "inactive-hotspot"
+  | "malformed-packet"
+  | "unknown-device"
+  | "bad-mic"
+  | "replayed";
+
+export class PacketRejectedError extends InvalidInputError {
+  override name = "PacketRejectedError";
+  readonly reason: PacketRejectReason;
+
+  constructor(reason: PacketRejectReason, message: string, details: Record<string, unknown> = {}) {
+    super(message, { details: { reason, ...details } });
+    this.reason = reason;
+  }
+}
+
+/** A hotspot's registration as the router needs it; undefined when the node key is not registered. */
+export type HotspotLookup = (
+  nodeKey: Hex,
+) => Promise<{ owner: Hex; active: boolean; bindingValid: boolean } | undefined>;
+
+const recentSchema = z.object({ counter: z.number().int(), hash: z.string(), nodeKey: z.string(), owner: z.string() });
+const stateSchema = z.object({
+  version: z.literal(1),
+  devices: z.record(z.string(), z.object({ last: z.number().int(), recent: z.array(recentSchema) })),
+  /** Hotspot owner → amount earned but not yet in the payment store, token base units. */
+  owed: z.record(z.string(), z.string().regex(/^\d+$/)),
+  totals: z.object({ paid: z.number().int(), duplicates: z.number().int(), paidAmount: z.string().regex(/^\d+$/) }),
+});
+type RouterState = z.infer<typeof stateSchema>;
+
+export interface RouterStats {
+  paid: number;
+  duplicates: number;
+  paidAmount: string;
+  rejected: Record<string, number>;
+  owed: Record<string, string>;
+}
+
+export interface PacketRouter {
+  readonly owner: Hex;
+  readonly pricePerPacket: bigint;
+  /** Judges one `packet.deliver` envelope; throws PacketRejectedError / MessageRejectedError when refused. */
+  deliver(raw: unknown): Promise<PacketOutcome>;
+  /** What is owed per hotspot owner and not yet in a voucher. */
+  owed(): Map<Hex, bigint>;
+  /** Records that these amounts are now in the payment store (promised in vouchers). */
+  settle(amounts: ReadonlyMap<Hex, bigint>): void;
+  stats(): RouterStats;
+}
+
+export interface PacketRouterOptions {
+  /** The device owner's wallet address: pays, and is the `to` of every packet.deliver. */
+  owner: Hex;
+  devices: DeviceRegistry;
+  statePath: string;
+  pricePerPacket: bigint;
+  lookupHotspot: HotspotLookup;
+  guard?: ReplayGuard;
+  /** How many recent frames per device are remembered to tell a duplicate from a replay. */
+  recentPerDevice?: number;
+  now?: () => number;
+}
+
+export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
+  const owner = options.owner.toLowerCase() as Hex;
+  const now = options.now ?? Date.now;
+  const guard = options.guard ?? createReplayGuard({ windowMs: 120_000, now });
+  const keep = options.recentPerDevice ?? 32;
+  if (options.pricePerPacket <= 0n) throw new InvalidInputError("the price per packet must be more than zero");
+  const state: RouterState = readJsonFile(options.statePath, stateSchema) ?? {
+    version: 1,
+    devices: {},
+    owed: {},
+    totals: { paid: 0, duplicates: 0, paidAmount: "0" },
+  };
+  const rejected: Record<string, number> = {};
+  const save = () => writeJsonAtomic(options.statePath, state, 0o600);
+  let lock: Promise<unknown> = Promise.resolve();
+
+  const checkHotspot = async (nodeKey: Hex) => {
+    const hotspot = await options.lookupHotspot(nodeKey);
+    if (!hotspot)
+      throw new PacketRejectedError("unregistered-hotspot", "the hotspot's node key is not registered", { nodeKey });
+    if (!hotspot.bindingValid) {
+      throw new PacketRejectedError("bad-binding", "the hotspot's registered binding does not verify", { nodeKey });
+    }
+    if (!hotspot.active)
+      throw new PacketRejectedError("inactive-hotspot", "the hotspot is not active (unstaked or jailed)", { nodeKey });
+    return hotspot.owner.toLowerCase() as Hex;
+  };
+
+  const judge = (uplink: DecodedUplink, frame: Buffer, nodeKey: Hex, hotspotOwner: Hex): PacketOutcome => {
+    const hash = createHash("sha256").update(frame).digest("hex");
+    const packetId = `${uplink.deviceId}:${uplink.counter}`;
+    const device = state.devices[uplink.deviceId];
+    if (!device || uplink.counter > device.last) {
+      const entry = { counter: uplink.counter, hash, nodeKey, owner: hotspotOwner };
+      state.devices[uplink.deviceId] = {
+        last: uplink.counter,
+        recent: [...(device?.recent ?? []), entry].slice(-keep),
+      };
+      state.owed[hotspotOwner] = (BigInt(state.owed[hotspotOwner] ?? "0") + options.pricePerPacket).toString();
+      state.totals.paid++;
+      state.totals.paidAmount = (BigInt(state.totals.paidAmount) + options.pricePerPacket).toString();
+      save();
+      return {
+        outcome: "paid",
+        packetId,
+        deviceId: uplink.deviceId,
+        counter: uplink.counter,
+        price: options.pricePerPacket.toString(),
+        paidTo: { nodeKey, owner: hotspotOwner },
+      };
+    }
+    const first = device.recent.find((r) => r.counter === uplink.counter && r.hash === hash);
+    if (!first) {
+      // Same counter with other bytes, or a counter older than the device's last: never paid again.
+      throw new PacketRejectedError("replayed", "the frame counter was already used", {
+        deviceId: uplink.deviceId,
+        counter: uplink.counter,
+        last: device.last,
+      });
+    }
+    state.totals.duplicates++;
+    save();
+    return {
+      outcome: "duplicate",
+      packetId,
+      deviceId: uplink.deviceId,
+      counter: uplink.counter,
+      price: "0",
+      paidTo: { nodeKey: first.nodeKey, owner: first.owner },
+    };
+  };
+
+  const deliver = async (raw: unknown): Promise<PacketOutcome> => {
+    const envelope = await openEnvelope(raw, {
+      type: packetMessageTypes.deliver,
+      body: packetDeliverBody,
+      guard,
+      recipient: owner,
+      now,
+    });
+    if (envelope.from.length !== 66) {
+      throw new PacketRejectedError("not-a-hotspot", "packets must be delivered by a hotspot's node key");
+    }
+    const nodeKey = envelope.from as Hex;
+    const frame = Buffer.from(envelope.body.packet, "base64");
+    let uplink: DecodedUplink;
+    try {
+      uplink = decodeUplink(frame);
+    } catch (error) {
+      if (error instanceof UplinkDecodeError) {
+        throw new PacketRejectedError("malformed-packet", error.message, error.details);
+      }
+      throw error;
+    }
+    const key = options.devices.keyOf(uplink.deviceId);
+    if (!key)
+      throw new PacketRejectedError("unknown-device", "this router does not serve the device", {
+        deviceId: uplink.deviceId,
+      });
+    if (!verifyUplinkMic(uplink, key)) {
+      throw new PacketRejectedError("bad-mic", "the frame's MIC does not match the device key", {
+        deviceId: uplink.deviceId,
+      });
+    }
+    const hotspotOwner = await checkHotspot(nodeKey);
+    const decided = lock.then(() => judge(uplink, frame, nodeKey, hotspotOwner));
+    lock = decided.catch(() => undefined);
+    return decided;
+  };
+
+  return {
+    owner,
+    pricePerPacket: options.pricePerPacket,
+    async deliver(raw) {
+      try {
+        return await deliver(raw);
+      } catch (error) {
+        const reason =
+          error instanceof PacketRejectedError || error instanceof MessageRejectedError ? error.reason : "error";
+        rejected[reason] = (rejected[reason] ?? 0) + 1;
+        throw error;
+      }
+    },
+    owed() {
+      return new Map(Object.entries(state.owed).map(([o, a]) => [o as Hex, BigInt(a)]));
+    },
+    settle(amounts) {
+      for (const [hotspotOwner, amount] of amounts) {
+        const key = hotspotOwner.toLowerCase();
+        const left = BigInt(state.owed[key] ?? "0") - amount;
+        if (left < 0n) throw new InvalidInputError("settling more than is owed", { details: { owner: key } });
+        if (left === 0n) delete state.owed[key];
+        else state.owed[key] = left.toString();
+      }
+      save();
+    },
+    stats() {
+      return {
+        paid: state.totals.paid,
+        duplicates: state.totals.duplicates,
+        paidAmount: state.totals.paidAmount,
+        rejected: { ...rejected },
+        owed: { ...state.owed },
+      };
+    },
+  };
+}
