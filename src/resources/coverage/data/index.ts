@@ -1,5 +1,6 @@
 // IoT data, the primary coverage reward: device frames, the packet router that dedups and pays, the hotspot relay.
 
+export { iotDataPaths } from "./data-paths.ts";
 export {
   type DeviceCredentials,
   nextUplink,

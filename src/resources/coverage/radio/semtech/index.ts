@@ -19,3 +19,4 @@ export {
   type SemtechUdpRadio,
   type SemtechUdpRadioOptions,
 } from "./semtech-udp-radio.ts";
+export { createUdpPacketForwarder, rxpkFor, type UdpPacketForwarder } from "./udp-packet-forwarder.ts";
