@@ -44,7 +44,13 @@ const stateSchema = z.object({
   devices: z.record(z.string(), z.object({ last: z.number().int(), recent: z.array(recentSchema) })),
   /** Hotspot owner → amount earned but not yet in the payment store, token base units. */
   owed: z.record(z.string(), z.string().regex(/^\d+$/)),
-  totals: z.object({ paid: z.number().int(), duplicates: z.number().int(), paidAmount: z.string().regex(/^\d+$/) }),
+  totals: z.object({
+    paid: z.number().int(),
+    duplicates: z.number().int(),
+    paidAmount: z.string().regex(/^\d+$/),
+    /** Hotspot owner → everything it earned through this router, token base units. */
+    byOwner: z.record(z.string(), z.string().regex(/^\d+$/)),
+  }),
 });
 type RouterState = z.infer<typeof stateSchema>;
 
@@ -52,6 +58,7 @@ export interface RouterStats {
   paid: number;
   duplicates: number;
   paidAmount: string;
+  paidByOwner: Record<string, string>;
   rejected: Record<string, number>;
   owed: Record<string, string>;
 }
@@ -91,7 +98,7 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
     version: 1,
     devices: {},
     owed: {},
-    totals: { paid: 0, duplicates: 0, paidAmount: "0" },
+    totals: { paid: 0, duplicates: 0, paidAmount: "0", byOwner: {} },
   };
   const rejected: Record<string, number> = {};
   const save = () => writeJsonAtomic(options.statePath, state, 0o600);
@@ -122,6 +129,8 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
       state.owed[hotspotOwner] = (BigInt(state.owed[hotspotOwner] ?? "0") + options.pricePerPacket).toString();
       state.totals.paid++;
       state.totals.paidAmount = (BigInt(state.totals.paidAmount) + options.pricePerPacket).toString();
+      const earned = BigInt(state.totals.byOwner[hotspotOwner] ?? "0") + options.pricePerPacket;
+      state.totals.byOwner[hotspotOwner] = earned.toString();
       save();
       return {
         outcome: "paid",
@@ -222,6 +231,7 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
         paid: state.totals.paid,
         duplicates: state.totals.duplicates,
         paidAmount: state.totals.paidAmount,
+        paidByOwner: { ...state.totals.byOwner },
         rejected: { ...rejected },
         owed: { ...state.owed },
       };
