@@ -1,7 +1,7 @@
 // The packet router's decisions: a delivered frame is opened (hotspot signature, freshness, replay), checked (the
 // hotspot registered, bound and active on chain; the device known; the MIC valid) and then judged under one lock:
 // the first valid delivery of a (device, counter) is paid the router's price, later copies of the same frame are
-// duplicates (unpaid), and an old or altered counter is a replay (refused). Every accepted frame is saved atomically
+// duplicates (unpaid), and a reused or too-old counter is a replay (refused). Every accepted frame is saved atomically
 // before the answer, with what is owed to each hotspot owner until the payer puts it into a voucher.
 import { createHash } from "node:crypto";
 import type { Hex } from "viem";
@@ -119,46 +119,55 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
   const judge = (uplink: DecodedUplink, frame: Buffer, nodeKey: Hex, hotspotOwner: Hex): PacketOutcome => {
     const hash = createHash("sha256").update(frame).digest("hex");
     const packetId = `${uplink.deviceId}:${uplink.counter}`;
-    const device = state.devices[uplink.deviceId];
-    if (!device || uplink.counter > device.last) {
-      const entry = { counter: uplink.counter, hash, nodeKey, owner: hotspotOwner };
-      state.devices[uplink.deviceId] = {
-        last: uplink.counter,
-        recent: [...(device?.recent ?? []), entry].slice(-keep),
-      };
-      state.owed[hotspotOwner] = (BigInt(state.owed[hotspotOwner] ?? "0") + options.pricePerPacket).toString();
-      state.totals.paid++;
-      state.totals.paidAmount = (BigInt(state.totals.paidAmount) + options.pricePerPacket).toString();
-      const earned = BigInt(state.totals.byOwner[hotspotOwner] ?? "0") + options.pricePerPacket;
-      state.totals.byOwner[hotspotOwner] = earned.toString();
+    const device = state.devices[uplink.deviceId] ?? { last: -1, recent: [] };
+    const seen = device.recent.find((r) => r.counter === uplink.counter);
+    if (seen) {
+      if (seen.hash !== hash) {
+        // The same counter with other bytes: a replayed or forged frame, never paid again.
+        throw new PacketRejectedError("replayed", "the frame counter was already used", {
+          deviceId: uplink.deviceId,
+          counter: uplink.counter,
+        });
+      }
+      state.totals.duplicates++;
       save();
       return {
-        outcome: "paid",
+        outcome: "duplicate",
         packetId,
         deviceId: uplink.deviceId,
         counter: uplink.counter,
-        price: options.pricePerPacket.toString(),
-        paidTo: { nodeKey, owner: hotspotOwner },
+        price: "0",
+        paidTo: { nodeKey: seen.nodeKey, owner: seen.owner },
       };
     }
-    const first = device.recent.find((r) => r.counter === uplink.counter && r.hash === hash);
-    if (!first) {
-      // Same counter with other bytes, or a counter older than the device's last: never paid again.
-      throw new PacketRejectedError("replayed", "the frame counter was already used", {
+    // A sliding window, as in IPsec: every accepted counter above the oldest one remembered is remembered, so an
+    // unseen counter in the window is new (frames may arrive out of order); one below it cannot be told from a replay.
+    const oldest = device.recent[0]?.counter ?? -1;
+    if (uplink.counter < device.last && device.recent.length >= keep && uplink.counter <= oldest) {
+      throw new PacketRejectedError("replayed", "the frame counter is older than the router's window", {
         deviceId: uplink.deviceId,
         counter: uplink.counter,
         last: device.last,
       });
     }
-    state.totals.duplicates++;
+    const entry = { counter: uplink.counter, hash, nodeKey, owner: hotspotOwner };
+    state.devices[uplink.deviceId] = {
+      last: Math.max(device.last, uplink.counter),
+      recent: [...device.recent, entry].sort((a, b) => a.counter - b.counter).slice(-keep),
+    };
+    state.owed[hotspotOwner] = (BigInt(state.owed[hotspotOwner] ?? "0") + options.pricePerPacket).toString();
+    state.totals.paid++;
+    state.totals.paidAmount = (BigInt(state.totals.paidAmount) + options.pricePerPacket).toString();
+    const earned = BigInt(state.totals.byOwner[hotspotOwner] ?? "0") + options.pricePerPacket;
+    state.totals.byOwner[hotspotOwner] = earned.toString();
     save();
     return {
-      outcome: "duplicate",
+      outcome: "paid",
       packetId,
       deviceId: uplink.deviceId,
       counter: uplink.counter,
-      price: "0",
-      paidTo: { nodeKey: first.nodeKey, owner: first.owner },
+      price: options.pricePerPacket.toString(),
+      paidTo: { nodeKey, owner: hotspotOwner },
     };
   };
 
