@@ -7,6 +7,7 @@ import { createSemtechUdpRadio } from "../../resources/coverage/radio/semtech/in
 import { defineCommand } from "../command.ts";
 import { parseIntegerFlag, toJsonLine } from "../format.ts";
 import { loadProviderSetup } from "../provider-setup.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
 
 export const coverageRelayStartCommand = defineCommand({
   words: ["coverage", "relay", "start"],
@@ -46,10 +47,7 @@ export const coverageRelayStartCommand = defineCommand({
       process.stdout.write(
         `hotspot relay running: packet forwarder → udp://${udpHost}:${radio.port}; routers ${routers.join(", ")}\nCtrl-C stops it.\n`,
       );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await waitForStopSignal();
     await relay.close();
     await radio.close();
     const stats = relay.stats();

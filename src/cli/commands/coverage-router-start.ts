@@ -2,7 +2,6 @@
 // (the device owner's escrow deposit). Hotspots deliver frames over HTTP; the first valid copy of each frame is paid
 // the offered price per packet with vouchers sent through the gateway. Runs until Ctrl-C or SIGTERM.
 
-import { join } from "node:path";
 import { StateError } from "../../core/errors.ts";
 import {
   chainHotspotLookup,
@@ -12,10 +11,11 @@ import {
   openDeviceRegistry,
   startRouterServer,
 } from "../../resources/coverage/data/index.ts";
-import { createGroundworkClient, createPaymentStore } from "../../sdk/index.ts";
+import { createGroundworkClient } from "../../sdk/index.ts";
 import { defineCommand } from "../command.ts";
 import { formatToken, parseIntegerFlag, parseTokenAmount, toJsonLine } from "../format.ts";
-import { resolveGatewayUrl } from "./compute-run.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
+import { customerPaymentStore, resolveGatewayUrl } from "./compute-run.ts";
 
 export const coverageRouterStartCommand = defineCommand({
   words: ["coverage", "router", "start"],
@@ -44,9 +44,7 @@ export const coverageRouterStartCommand = defineCommand({
       deployment,
       publicClient,
       // The same channels as `gw compute run` from this home: one cumulative amount per provider, whoever pays.
-      paymentStore: createPaymentStore(
-        join(ctx.options.home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
-      ),
+      paymentStore: customerPaymentStore(ctx.options.home, deployment),
     });
     const paths = iotDataPaths(ctx.options.home);
     const devices = openDeviceRegistry(paths.devices);
@@ -93,10 +91,7 @@ export const coverageRouterStartCommand = defineCommand({
       ];
       process.stdout.write(`${lines.join("\n")}\n`);
     }
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await waitForStopSignal();
     ctx.log(`${signal}: stopping`);
     await server.close();
     const last = await payer.stop();
