@@ -95,6 +95,7 @@ export const coverageRouterStartCommand = defineCommand({
     ctx.log(`${signal}: stopping`);
     await server.close();
     const last = await payer.stop();
+    router.close();
     const stats = router.stats();
     return {
       json: { status: "stopped", signal, stats, vouchersDelivered: last.delivered },

@@ -29,6 +29,7 @@ export {
   type PacketRouterOptions,
   type RouterStats,
 } from "./packet-router.ts";
+export { openRouterJournal, type RouterJournal, type RouterState } from "./router-journal.ts";
 export { type RouterServer, startRouterServer } from "./router-server.ts";
 export {
   decodeUplink,

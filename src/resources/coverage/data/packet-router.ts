@@ -1,16 +1,15 @@
 // The packet router's decisions: a delivered frame is opened (hotspot signature, freshness, replay), checked (the
 // hotspot registered, bound and active on chain; the device known; the MIC valid) and then judged under one lock:
 // the first valid delivery of a (device, counter) is paid the router's price, later copies of the same frame are
-// duplicates (unpaid), and a reused or too-old counter is a replay (refused). Every accepted frame is saved atomically
-// before the answer, with what is owed to each hotspot owner until the payer puts it into a voucher.
+// duplicates (unpaid), and a reused or too-old counter is a replay (refused). Every decision is made durable (a
+// journal line, router-journal.ts) before the answer, with what is owed to each hotspot owner until it is paid.
 import { createHash } from "node:crypto";
 import type { Hex } from "viem";
-import { z } from "zod";
 import { InvalidInputError } from "../../../core/errors.ts";
-import { readJsonFile, writeJsonAtomic } from "../../../core/json-file.ts";
 import { createReplayGuard, MessageRejectedError, openEnvelope, type ReplayGuard } from "../../../protocol/index.ts";
 import type { DeviceRegistry } from "./device-registry.ts";
 import { type PacketOutcome, packetDeliverBody, packetMessageTypes } from "./packet-messages.ts";
+import { openRouterJournal } from "./router-journal.ts";
 import { type DecodedUplink, decodeUplink, UplinkDecodeError, verifyUplinkMic } from "./uplink-frame.ts";
 
 export type PacketRejectReason =
@@ -38,22 +37,6 @@ export type HotspotLookup = (
   nodeKey: Hex,
 ) => Promise<{ owner: Hex; active: boolean; bindingValid: boolean } | undefined>;
 
-const recentSchema = z.object({ counter: z.number().int(), hash: z.string(), nodeKey: z.string(), owner: z.string() });
-const stateSchema = z.object({
-  version: z.literal(1),
-  devices: z.record(z.string(), z.object({ last: z.number().int(), recent: z.array(recentSchema) })),
-  /** Hotspot owner → amount earned but not yet in the payment store, token base units. */
-  owed: z.record(z.string(), z.string().regex(/^\d+$/)),
-  totals: z.object({
-    paid: z.number().int(),
-    duplicates: z.number().int(),
-    paidAmount: z.string().regex(/^\d+$/),
-    /** Hotspot owner → everything it earned through this router, token base units. */
-    byOwner: z.record(z.string(), z.string().regex(/^\d+$/)),
-  }),
-});
-type RouterState = z.infer<typeof stateSchema>;
-
 export interface RouterStats {
   paid: number;
   duplicates: number;
@@ -73,12 +56,14 @@ export interface PacketRouter {
   /** Records that these amounts are now in the payment store (promised in vouchers). */
   settle(amounts: ReadonlyMap<Hex, bigint>): void;
   stats(): RouterStats;
+  close(): void;
 }
 
 export interface PacketRouterOptions {
   /** The device owner's wallet address: pays, and is the `to` of every packet.deliver. */
   owner: Hex;
   devices: DeviceRegistry;
+  /** The snapshot; the journal of decisions since is `<statePath>.journal`. */
   statePath: string;
   pricePerPacket: bigint;
   lookupHotspot: HotspotLookup;
@@ -94,14 +79,13 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
   const guard = options.guard ?? createReplayGuard({ windowMs: 120_000, now });
   const keep = options.recentPerDevice ?? 32;
   if (options.pricePerPacket <= 0n) throw new InvalidInputError("the price per packet must be more than zero");
-  const state: RouterState = readJsonFile(options.statePath, stateSchema) ?? {
-    version: 1,
-    devices: {},
-    owed: {},
-    totals: { paid: 0, duplicates: 0, paidAmount: "0", byOwner: {} },
-  };
+  const journal = openRouterJournal({
+    snapshotPath: options.statePath,
+    journalPath: `${options.statePath}.journal`,
+    window: keep,
+  });
+  const state = journal.state;
   const rejected: Record<string, number> = {};
-  const save = () => writeJsonAtomic(options.statePath, state, 0o600);
   let lock: Promise<unknown> = Promise.resolve();
 
   const checkHotspot = async (nodeKey: Hex) => {
@@ -129,8 +113,7 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
           counter: uplink.counter,
         });
       }
-      state.totals.duplicates++;
-      save();
+      journal.record({ t: "duplicate" });
       return {
         outcome: "duplicate",
         packetId,
@@ -150,17 +133,12 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
         last: device.last,
       });
     }
-    const entry = { counter: uplink.counter, hash, nodeKey, owner: hotspotOwner };
-    state.devices[uplink.deviceId] = {
-      last: Math.max(device.last, uplink.counter),
-      recent: [...device.recent, entry].sort((a, b) => a.counter - b.counter).slice(-keep),
-    };
-    state.owed[hotspotOwner] = (BigInt(state.owed[hotspotOwner] ?? "0") + options.pricePerPacket).toString();
-    state.totals.paid++;
-    state.totals.paidAmount = (BigInt(state.totals.paidAmount) + options.pricePerPacket).toString();
-    const earned = BigInt(state.totals.byOwner[hotspotOwner] ?? "0") + options.pricePerPacket;
-    state.totals.byOwner[hotspotOwner] = earned.toString();
-    save();
+    journal.record({
+      t: "paid",
+      deviceId: uplink.deviceId,
+      entry: { counter: uplink.counter, hash, nodeKey, owner: hotspotOwner },
+      price: options.pricePerPacket.toString(),
+    });
     return {
       outcome: "paid",
       packetId,
@@ -228,12 +206,13 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
     settle(amounts) {
       for (const [hotspotOwner, amount] of amounts) {
         const key = hotspotOwner.toLowerCase();
-        const left = BigInt(state.owed[key] ?? "0") - amount;
-        if (left < 0n) throw new InvalidInputError("settling more than is owed", { details: { owner: key } });
-        if (left === 0n) delete state.owed[key];
-        else state.owed[key] = left.toString();
+        if (amount > BigInt(state.owed[key] ?? "0")) {
+          throw new InvalidInputError("settling more than is owed", { details: { owner: key } });
+        }
       }
-      save();
+      for (const [hotspotOwner, amount] of amounts) {
+        if (amount > 0n) journal.record({ t: "settle", owner: hotspotOwner.toLowerCase(), amount: amount.toString() });
+      }
     },
     stats() {
       return {
@@ -245,5 +224,6 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
         owed: { ...state.owed },
       };
     },
+    close: () => journal.close(),
   };
 }
