@@ -1,7 +1,7 @@
-// `npm run bench -- iot-router [--devices N] [--packets N]`: the packet router's decisions per second. Every packet
+// `npm run bench -- iot-router [--devices N] [--packets N] [--concurrency N]`: the packet router's decisions per second. Every packet
 // is delivered by two hotspots (one paid, one duplicate) as signed packet.deliver envelopes, signed beforehand so
 // only the router is timed: envelope checks (Ed25519), MIC (HMAC-SHA256), dedup, and the durable record per decision.
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Hex } from "viem";
 import { generateNodeKeySeed, nodeKeyFromSeed, nodeKeySigner, signEnvelope } from "../src/protocol/index.ts";
@@ -23,6 +23,7 @@ function flag(args: string[], name: string, fallback: number): number {
 export default async function bench(args: string[]): Promise<Record<string, unknown>> {
   const devicesCount = flag(args, "devices", 1000);
   const packets = flag(args, "packets", 4000);
+  const concurrency = flag(args, "concurrency", 32);
   const home = tempHome("gw-bench-iot-");
   try {
     const owner = "0x00000000000000000000000000000000000000d0" as Hex;
@@ -46,7 +47,7 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
       snrDb: 5,
       timeOfArrivalNs: "0",
     };
-    const envelopes = [];
+    const envelopes: Awaited<ReturnType<typeof signEnvelope>>[] = [];
     for (let p = 0; p < packets; p++) {
       const device = devices[p % devicesCount] as { deviceId: string; key: string };
       const frame = encodeUplink(
@@ -66,17 +67,26 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
     }
     process.stderr.write("routing…\n");
     const started = performance.now();
-    for (const envelope of envelopes) await router.deliver(envelope);
+    // As many deliveries in flight as an HTTP router serving many hotspots sees.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < envelopes.length) await router.deliver(envelopes[next++]);
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     const stats = router.stats();
+    router.close();
     return {
       devices: devicesCount,
       packets,
       deliveries: envelopes.length,
+      concurrency,
       paid: stats.paid,
       duplicates: stats.duplicates,
       deliveriesPerSec: Math.round(envelopes.length / seconds),
-      stateBytes: statSync(statePath).size,
+      /** Snapshot plus journal on disk after the run. */
+      stateBytes: [statePath, `${statePath}.journal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0),
       seconds: Number(seconds.toFixed(2)),
     };
   } finally {

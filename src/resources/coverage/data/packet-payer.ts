@@ -46,7 +46,7 @@ export function createPacketPayer(options: {
         floor: (provider) => client.getRedeemed(provider),
       });
       // Promised now: a crash from here on re-signs the stored amount instead of paying these packets twice.
-      router.settle(owed);
+      await router.settle(owed);
       for (const [owner, cumulative] of bumped) vouchers.set(owner.toLowerCase() as Hex, cumulative);
     }
     for (const owner of undelivered) {

@@ -209,7 +209,7 @@ describe("packet router", () => {
     await rejects(router.deliver(await deliveryBy(hotspotB, frameOf(5))), "replayed");
     const owed = router.owed();
     const a = owed.get(ownerA) as bigint;
-    router.settle(new Map([[ownerA, a - price]]));
+    await router.settle(new Map([[ownerA, a - price]]));
     assert.equal(newRouter().owed().get(ownerA), price);
     assert.throws(() => router.settle(new Map([[ownerA, price + 1n]])), { name: "InvalidInputError" });
   });

@@ -53,8 +53,8 @@ export interface PacketRouter {
   deliver(raw: unknown): Promise<PacketOutcome>;
   /** What is owed per hotspot owner and not yet in a voucher. */
   owed(): Map<Hex, bigint>;
-  /** Records that these amounts are now in the payment store (promised in vouchers). */
-  settle(amounts: ReadonlyMap<Hex, bigint>): void;
+  /** Records that these amounts are now in the payment store (promised in vouchers); resolves once on disk. */
+  settle(amounts: ReadonlyMap<Hex, bigint>): Promise<void>;
   stats(): RouterStats;
   close(): void;
 }
@@ -184,7 +184,10 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
     const hotspotOwner = await checkHotspot(nodeKey);
     const decided = lock.then(() => judge(uplink, frame, nodeKey, hotspotOwner));
     lock = decided.catch(() => undefined);
-    return decided;
+    const outcome = await decided;
+    // Answer only once the decision is on disk: a crash after an answer never forgets a payment or a counter.
+    await journal.sync();
+    return outcome;
   };
 
   return {
@@ -213,6 +216,7 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
       for (const [hotspotOwner, amount] of amounts) {
         if (amount > 0n) journal.record({ t: "settle", owner: hotspotOwner.toLowerCase(), amount: amount.toString() });
       }
+      return journal.sync();
     },
     stats() {
       return {

@@ -1,5 +1,6 @@
 // The packet router's durable record: a snapshot (written atomically) plus an append-only journal of every decision
-// since, one fsync'd JSON line each, so a decision costs one small append whatever the number of devices. A restart
+// since, one JSON line each, so a decision costs one small append whatever the number of devices (and decisions made
+// together share one fsync). A restart
 // loads the snapshot and replays the journal entries newer than it (by sequence number, so a crash between writing a
 // snapshot and truncating the journal replays nothing twice; a torn last line is ignored). Every `compactEvery`
 // entries the snapshot is rewritten and the journal emptied.
@@ -74,8 +75,13 @@ function apply(state: RouterState, entry: JournalEntry, window: number): void {
 
 export interface RouterJournal {
   readonly state: RouterState;
-  /** Makes `decision` durable, then applies it to `state`. */
+  /** Appends `decision` to the journal and applies it to `state`; durable once `sync()` resolves. */
   record(decision: Decision): void;
+  /**
+   * Resolves once every decision recorded so far is on disk. Decisions recorded in the same turn of the event loop
+   * share one fsync (group commit), so concurrent deliveries do not each wait for the disk.
+   */
+  sync(): Promise<void>;
   close(): void;
 }
 
@@ -111,6 +117,8 @@ export function openRouterJournal(options: {
     }
   }
   const fd = openSync(options.journalPath, "a", 0o600);
+  let dirty = false;
+  let syncing: Promise<void> | undefined;
   const compact = () => {
     writeJsonAtomic(options.snapshotPath, state, 0o600);
     truncateSync(options.journalPath, 0);
@@ -122,11 +130,30 @@ export function openRouterJournal(options: {
     record(decision) {
       const entry = { seq: state.seq + 1, ...decision } as JournalEntry;
       writeSync(fd, `${JSON.stringify(entry)}\n`);
-      fsyncSync(fd);
       apply(state, entry, options.window);
-      if (++pending >= compactEvery) compact();
+      dirty = true;
+      if (++pending >= compactEvery) {
+        fsyncSync(fd);
+        compact();
+      }
+    },
+    sync() {
+      syncing ??= new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          syncing = undefined;
+          try {
+            if (dirty) fsyncSync(fd);
+            dirty = false;
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      return syncing;
     },
     close() {
+      if (dirty) fsyncSync(fd);
       closeSync(fd);
     },
   };
