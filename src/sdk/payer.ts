@@ -89,20 +89,34 @@ export async function payRound(client: GroundworkClient, owed: ReadonlyMap<Hex, 
       amounts: owed,
       floor: (provider) => client.getRedeemed(provider),
     });
-    const domain = { chainId: client.deployment.chainId, escrow: client.deployment.contracts.escrow };
-    for (const [provider, cumulativeAmount] of cumulative) {
-      const signature = await signVoucher(client.account, domain, { customer, provider, cumulativeAmount });
-      vouchers.push({ voucher: { customer, provider, cumulativeAmount: cumulativeAmount.toString() }, signature });
-    }
     const info = await client.getGatewayInfo();
-    const submission = await signEnvelope(
-      await client.getSigner(),
-      { type: messageTypes.voucherSubmit, body: { vouchers }, to: info.gateway },
-      client.now,
-    );
-    await client.gateway.postVouchers(submission);
+    await submitVouchers(client, { customer, gateway: info.gateway, cumulative }, vouchers);
     return { vouchers, delivered: true };
   } catch (error) {
     return { vouchers, delivered: false, error: asGroundworkError(error) };
   }
+}
+
+/**
+ * Signs one EIP-712 voucher per (provider, cumulative amount) and submits them to the gateway in one voucher.submit;
+ * each signed voucher is pushed to `signed` as it is made, so a caller sees what was signed even if submitting fails.
+ */
+export async function submitVouchers(
+  client: GroundworkClient,
+  params: { customer: Hex; gateway: Hex; cumulative: ReadonlyMap<Hex, bigint> },
+  signed: SignedVoucher[] = [],
+): Promise<SignedVoucher[]> {
+  const { customer } = params;
+  const domain = { chainId: client.deployment.chainId, escrow: client.deployment.contracts.escrow };
+  for (const [provider, cumulativeAmount] of params.cumulative) {
+    const signature = await signVoucher(client.account, domain, { customer, provider, cumulativeAmount });
+    signed.push({ voucher: { customer, provider, cumulativeAmount: cumulativeAmount.toString() }, signature });
+  }
+  const submission = await signEnvelope(
+    await client.getSigner(),
+    { type: messageTypes.voucherSubmit, body: { vouchers: signed }, to: params.gateway },
+    client.now,
+  );
+  await client.gateway.postVouchers(submission);
+  return signed;
 }

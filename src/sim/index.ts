@@ -3,7 +3,7 @@
 export { type ChainDriver, createChainDriver, SimChainError } from "./chain-driver.ts";
 export { createPopulation, type Population, type ProviderKind, providerKinds, type SimNode } from "./population.ts";
 export { type RunSimHooks, runSim, simulationScope } from "./run-sim.ts";
-export { createSeededRandom, type SeededRandom } from "./seeded-random.ts";
+export { createSeededRandom, deriveBytes, type SeededRandom } from "./seeded-random.ts";
 export { simNetworkParams } from "./setup-sim-chain.ts";
 export { parseRange, parseShare, resolveSimOptions, type SimOptions, type SimOptionsInput } from "./sim-options.ts";
 export {

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import type { Deployment } from "../../chain/index.ts";
 import { InvalidInputError, StateError, TimeoutError } from "../../core/errors.ts";
 import { readJsonFile } from "../../core/json-file.ts";
 import { localnetStatePath } from "../../localnet/index.ts";
@@ -11,6 +12,7 @@ import {
   createPaymentStore,
   JobFailedError,
   type JobProgressEvent,
+  type PaymentStore,
   runCompute,
 } from "../../sdk/index.ts";
 import { defineCommand } from "../command.ts";
@@ -40,6 +42,14 @@ export function resolveGatewayUrl(flag: string | undefined, ctx: Pick<CliContext
     });
   }
   return gateway.url;
+}
+
+/** This home's payment channels on this deployment, shared by everything the customer pays from this home. */
+export function customerPaymentStore(home: string, deployment: Deployment): PaymentStore {
+  // Channels belong to one escrow on one chain: a new local chain must not inherit the old one's amounts.
+  return createPaymentStore(
+    join(home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
+  );
 }
 
 function readBytes(path: string, what: string): Uint8Array {
@@ -99,10 +109,7 @@ export const computeRunCommand = defineCommand({
       account: wallet.account,
       deployment,
       publicClient: ctx.publicClient(),
-      // Channels belong to one escrow on one chain: a new local chain must not inherit the old one's amounts.
-      paymentStore: createPaymentStore(
-        join(ctx.options.home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
-      ),
+      paymentStore: customerPaymentStore(ctx.options.home, deployment),
     });
     const tty = !ctx.options.json && process.stderr.isTTY === true;
     const progress = (event: JobProgressEvent) => {

@@ -7,6 +7,10 @@ import { accountImportCommand } from "./account-import.ts";
 import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
+import { coverageDeviceCreateCommand } from "./coverage-device-create.ts";
+import { coverageDeviceSendCommand } from "./coverage-device-send.ts";
+import { coverageRelayStartCommand } from "./coverage-relay-start.ts";
+import { coverageRouterStartCommand } from "./coverage-router-start.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
 import { govDelegateCommand } from "./gov-delegate.ts";
 import { govExecuteCommand } from "./gov-execute.ts";
@@ -58,4 +62,8 @@ export const commands: Command[] = [
   govExecuteCommand,
   govStatusCommand,
   simCommand,
+  coverageRouterStartCommand,
+  coverageRelayStartCommand,
+  coverageDeviceCreateCommand,
+  coverageDeviceSendCommand,
 ];
