@@ -70,6 +70,7 @@ export { loadScene, reserve, scratch } from "./scene";
 
 const RR_DEPTH: u32 = 3;
 const REGULARIZE_ALPHA: f32 = 0.25; // roughness 0.5
+const MAX_WEIGHT: f32 = 1e4;
 
 // Radiance of the current sample.
 let LR: f32 = 0;
@@ -245,9 +246,10 @@ function tracePath(ox0: f32, oy0: f32, oz0: f32, dx0: f32, dy0: f32, dz0: f32): 
     if (ix * gx + iy * gy + iz * gz <= 0) return;
     evalBsdf(nx, ny, nz, wox, woy, woz, ix, iy, iz);
     if (!(PDF > 1e-12)) return;
-    tr *= FR / PDF;
-    tg *= FG / PDF;
-    tb *= FB / PDF;
+    // Per-bounce weights are bounded so a run of near-zero pdfs can never overflow the throughput to infinity.
+    tr *= Mathf.min(FR / PDF, MAX_WEIGHT);
+    tg *= Mathf.min(FG / PDF, MAX_WEIGHT);
+    tb *= Mathf.min(FB / PDF, MAX_WEIGHT);
     prevPdf = PDF;
     if (alpha >= REGULARIZE_ALPHA) minAlpha = REGULARIZE_ALPHA;
     if (depth + 1 >= RR_DEPTH) {

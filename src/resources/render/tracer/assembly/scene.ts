@@ -36,7 +36,7 @@ export let emisBase: usize = 0;
 export let numEmis: u32 = 0;
 let top: usize = 0;
 
-const STACK = memory.data(128 * 4, 16);
+const STACK = memory.data(128 * 8, 16); // node index and entry distance
 const BINS = 12;
 const BIN_DATA = memory.data(3 * BINS * 8 * 4, 16); // per axis and bin: bounds (6) and count
 const BIN_RIGHT = memory.data(BINS * 4 * 4, 16); // suffix area and count
@@ -512,19 +512,20 @@ export function intersect(ox: f32, oy: f32, oz: f32, dx: f32, dy: f32, dz: f32, 
       }
       if (d1 != Infinity) {
         if (d2 != Infinity) {
-          store<u32>(STACK + (<usize>sp << 2), c2);
+          store<u32>(STACK + (<usize>sp << 3), c2);
+          store<f32>(STACK + (<usize>sp << 3) + 4, d2);
           sp++;
         }
         node = c1;
         continue;
       }
     }
-    // Pop, skipping nodes that are now farther than the closest hit.
+    // Pop, skipping nodes entered beyond the closest hit found since they were pushed.
     while (true) {
       if (sp == 0) return hit;
       sp--;
-      node = load<u32>(STACK + (<usize>sp << 2));
-      if (slab(nodeBase + <usize>node * 32, ox, oy, oz, ix, iy, iz, best) != Infinity) break;
+      node = load<u32>(STACK + (<usize>sp << 3));
+      if (load<f32>(STACK + (<usize>sp << 3) + 4) < best) break;
     }
   }
   return hit;
