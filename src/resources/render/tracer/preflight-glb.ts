@@ -155,6 +155,9 @@ export function preflightGlb(glb: Uint8Array, limits: SceneLimits): Preflight {
   const accessors = list<GltfAccessor>(json, "accessors");
   if (accessors.length > limits.maxAccessors)
     fail("too many accessors", { accessors: accessors.length, maxAccessors: limits.maxAccessors });
+  // Readers copy accessor data out of the buffers, so the declared data (not just the file) must stay bounded:
+  // accessors sharing one range, or empty ones declaring huge counts, could otherwise ask for terabytes.
+  let accessorBytes = 0;
   accessors.forEach((a, i) => {
     const component = COMPONENT_BYTES[a?.componentType];
     const size = TYPE_SIZE[a?.type];
@@ -175,6 +178,15 @@ export function preflightGlb(glb: Uint8Array, limits: SceneLimits): Preflight {
     const stride = v.byteStride ?? element;
     if (offset + stride * (a.count - 1) + element > v.byteLength)
       fail("accessor reads past the end of its bufferView", { accessor: i, count: a.count, bufferView: a.bufferView });
+  });
+  accessors.forEach((a, i) => {
+    accessorBytes += a.count * (COMPONENT_BYTES[a.componentType] as number) * (TYPE_SIZE[a.type] as number);
+    if (accessorBytes > 2 * limits.maxBytes)
+      fail(
+        "accessors declare too much data",
+        { accessor: i, maxBytes: limits.maxBytes },
+        "Shrink the scene or raise maxBytes.",
+      );
   });
 
   const materials = list<unknown>(json, "materials");

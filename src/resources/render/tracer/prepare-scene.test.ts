@@ -72,6 +72,13 @@ describe("prepareScene on hostile input", () => {
       edit(cornell, (p) => (p.json.accessors[0].sparse = { count: 1 })),
       /sparse/,
     );
+    // Data-less accessors, each within the file limit, that together would make the reader allocate 192 MB.
+    await rejects(
+      edit(cornell, (p) => {
+        for (let i = 0; i < 3; i++) p.json.accessors.push({ type: "VEC4", componentType: 5126, count: 4_000_000 });
+      }),
+      /too much data/,
+    );
   });
 
   it("rejects indices beyond the vertex count", async () => {
