@@ -63,6 +63,14 @@ function mesh(doc: Document, buffer: GltfBuffer, g: Geometry, material: Material
   return doc.createMesh().addPrimitive(prim);
 }
 
+function pbr(doc: Document, name: string, color: V3, roughness: number, metallic: number): Material {
+  return doc
+    .createMaterial(name)
+    .setBaseColorFactor([...color, 1])
+    .setRoughnessFactor(roughness)
+    .setMetallicFactor(metallic);
+}
+
 function checkerPng(size: number, cells: number, a: V3, b: V3): Uint8Array {
   const png = new PNG({ width: size, height: size });
   for (let y = 0; y < size; y++) {
@@ -88,31 +96,18 @@ export async function buildCornellBox(): Promise<Uint8Array> {
   const buffer = doc.createBuffer();
   const strength = doc.createExtension(KHREmissiveStrength);
   const scene = doc.createScene("cornell-box");
-  const mat = (name: string, color: V3) =>
-    doc
-      .createMaterial(name)
-      .setBaseColorFactor([...color, 1])
-      .setRoughnessFactor(1)
-      .setMetallicFactor(0);
+  const mat = (name: string, color: V3) => pbr(doc, name, color, 1, 0);
   const white = mat("white", [0.73, 0.73, 0.73]);
   const red = mat("red", [0.65, 0.05, 0.05]);
   const green = mat("green", [0.12, 0.45, 0.15]);
   const light = mat("light", [0, 0, 0]).setEmissiveFactor([1, 0.85, 0.6]);
   strength.setStrength(light, 12);
-  const gold = doc
-    .createMaterial("gold")
-    .setBaseColorFactor([1, 0.78, 0.34, 1])
-    .setMetallicFactor(1)
-    .setRoughnessFactor(0.3);
+  const gold = pbr(doc, "gold", [1, 0.78, 0.34], 0.3, 1);
   const checker = doc
     .createTexture("checker")
     .setImage(checkerPng(32, 4, [230, 230, 230], [40, 60, 160]))
     .setMimeType("image/png");
-  const textured = doc
-    .createMaterial("checker")
-    .setBaseColorTexture(checker)
-    .setRoughnessFactor(0.6)
-    .setMetallicFactor(0);
+  const textured = pbr(doc, "checker", [1, 1, 1], 0.6, 0).setBaseColorTexture(checker);
 
   const room = (g: Geometry, m: Material) => scene.addChild(doc.createNode().setMesh(mesh(doc, buffer, g, m)));
   room(
@@ -154,21 +149,9 @@ export async function buildTurntable(): Promise<Uint8Array> {
   const buffer = doc.createBuffer();
   const lights = doc.createExtension(KHRLightsPunctual);
   const scene = doc.createScene("turntable");
-  const floorMat = doc
-    .createMaterial("floor")
-    .setBaseColorFactor([0.6, 0.6, 0.62, 1])
-    .setRoughnessFactor(0.8)
-    .setMetallicFactor(0);
-  const cubeMat = doc
-    .createMaterial("copper")
-    .setBaseColorFactor([0.95, 0.64, 0.54, 1])
-    .setRoughnessFactor(0.35)
-    .setMetallicFactor(1);
-  const hopMat = doc
-    .createMaterial("plastic")
-    .setBaseColorFactor([0.1, 0.35, 0.8, 1])
-    .setRoughnessFactor(0.4)
-    .setMetallicFactor(0);
+  const floorMat = pbr(doc, "floor", [0.6, 0.6, 0.62], 0.8, 0);
+  const cubeMat = pbr(doc, "copper", [0.95, 0.64, 0.54], 0.35, 1);
+  const hopMat = pbr(doc, "plastic", [0.1, 0.35, 0.8], 0.4, 0);
   scene.addChild(doc.createNode("floor").setMesh(mesh(doc, buffer, quad([-3, 0, 3], [6, 0, 0], [0, 0, -6]), floorMat)));
   const spinner = doc
     .createNode("spinner")

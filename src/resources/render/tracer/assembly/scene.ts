@@ -245,6 +245,32 @@ function buildBvh(n: u32, order: usize, cent: usize, boxes: usize, work: usize):
   return dx * dy + dy * dz + dz * dx;
 }
 
+// Running bounds of a sweep over bins: min xyz, max xyz.
+const ACC = memory.data(6 * 4, 16);
+
+function resetAcc(): void {
+  for (let k: u32 = 0; k < 3; k++) {
+    setf(ACC, k, Infinity);
+    setf(ACC, 3 + k, -Infinity);
+  }
+}
+
+/** Grows the running bounds by a bin (if it holds anything) and returns the bin's count. */
+function growAcc(bin: usize): u32 {
+  const c = u(bin, 6);
+  if (c > 0) {
+    for (let k: u32 = 0; k < 3; k++) {
+      setf(ACC, k, Mathf.min(f(ACC, k), f(bin, k)));
+      setf(ACC, 3 + k, Mathf.max(f(ACC, 3 + k), f(bin, 3 + k)));
+    }
+  }
+  return c;
+}
+
+@inline function accArea(): f32 {
+  return halfArea(f(ACC, 3) - f(ACC, 0), f(ACC, 4) - f(ACC, 1), f(ACC, 5) - f(ACC, 2));
+}
+
 /** Binned SAH over three axes: returns the split index into `order` after partitioning, or 0xffffffff for a leaf. */
 function sahSplit(
   order: usize,
@@ -291,44 +317,22 @@ function sahSplit(
   for (let a: u32 = 0; a < 3; a++) {
     const extent = a == 0 ? cmaxx - cminx : a == 1 ? cmaxy - cminy : cmaxz - cminz;
     if (!(extent > 0)) continue;
-    // Suffix sums from the right.
-    let rx0: f32 = Infinity, ry0: f32 = Infinity, rz0: f32 = Infinity;
-    let rx1: f32 = -Infinity, ry1: f32 = -Infinity, rz1: f32 = -Infinity;
+    // Areas and counts of the bins right of each split, then a sweep from the left.
+    resetAcc();
     let rc: u32 = 0;
     for (let k: i32 = BINS - 1; k > 0; k--) {
       const b = BIN_DATA + <usize>(a * BINS + k) * 32;
-      const c = u(b, 6);
-      if (c > 0) {
-        rx0 = Mathf.min(rx0, f(b, 0));
-        ry0 = Mathf.min(ry0, f(b, 1));
-        rz0 = Mathf.min(rz0, f(b, 2));
-        rx1 = Mathf.max(rx1, f(b, 3));
-        ry1 = Mathf.max(ry1, f(b, 4));
-        rz1 = Mathf.max(rz1, f(b, 5));
-      }
-      rc += c;
-      setf(BIN_RIGHT + <usize>k * 16, 0, rc > 0 ? halfArea(rx1 - rx0, ry1 - ry0, rz1 - rz0) : 0);
+      rc += growAcc(b);
+      setf(BIN_RIGHT + <usize>k * 16, 0, rc > 0 ? accArea() : 0);
       setu(BIN_RIGHT + <usize>k * 16, 1, rc);
     }
-    let lx0: f32 = Infinity, ly0: f32 = Infinity, lz0: f32 = Infinity;
-    let lx1: f32 = -Infinity, ly1: f32 = -Infinity, lz1: f32 = -Infinity;
+    resetAcc();
     let lc: u32 = 0;
     for (let k: u32 = 0; k < <u32>BINS - 1; k++) {
-      const b = BIN_DATA + <usize>(a * BINS + k) * 32;
-      const c = u(b, 6);
-      if (c > 0) {
-        lx0 = Mathf.min(lx0, f(b, 0));
-        ly0 = Mathf.min(ly0, f(b, 1));
-        lz0 = Mathf.min(lz0, f(b, 2));
-        lx1 = Mathf.max(lx1, f(b, 3));
-        ly1 = Mathf.max(ly1, f(b, 4));
-        lz1 = Mathf.max(lz1, f(b, 5));
-      }
-      lc += c;
+      lc += growAcc(BIN_DATA + <usize>(a * BINS + k) * 32);
       const rcount = u(BIN_RIGHT + <usize>(k + 1) * 16, 1);
       if (lc == 0 || rcount == 0) continue;
-      const cost =
-        halfArea(lx1 - lx0, ly1 - ly0, lz1 - lz0) * <f32>lc + f(BIN_RIGHT + <usize>(k + 1) * 16, 0) * <f32>rcount;
+      const cost = accArea() * <f32>lc + f(BIN_RIGHT + <usize>(k + 1) * 16, 0) * <f32>rcount;
       if (cost < bestCost) {
         bestCost = cost;
         bestAxis = a;
