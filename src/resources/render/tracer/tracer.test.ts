@@ -19,8 +19,8 @@ const hex = (bytes: Uint8Array) => bytesToHex(sha256(bytes));
 
 /** Golden frames: a change here means every provider's output changed; update only on purpose. */
 const GOLDEN = {
-  cornell: "e1122c6e92ee775c8adf646cd3e3e803336da8d544af74c9b833f2be3f86bbe0",
-  turntable12: "e443a8eb083146655e01d56662560d8211ebb419fa14228fce49c837328b4d85",
+  cornell: "94a72e1d7f810ab851e1691d5f62a3009a179c64b0badcffa05633d5be16ce98",
+  turntable12: "3565e960ea05beb674e76ae5e029ce9bebee77c22abc1136b10d66535cd3bdbd",
 };
 
 describe("tracer", () => {

@@ -69,13 +69,35 @@ export { loadScene, reserve, scratch } from "./scene";
 }
 
 const RR_DEPTH: u32 = 3;
-const REGULARIZE_ALPHA: f32 = 0.25; // roughness 0.5
+const ROUGH_ALPHA: f32 = 0.25; // roughness 0.5: a surface this rough makes the path "diffuse" from here on
+const REGULARIZE_ALPHA: f32 = 0.49; // roughness 0.7: the least roughness of later surfaces on a diffuse path
 const MAX_WEIGHT: f32 = 1e4;
+const CLAMP_INDIRECT: f32 = 8;
 
 // Radiance of the current sample.
 let LR: f32 = 0;
 let LG: f32 = 0;
 let LB: f32 = 0;
+
+/**
+ * Adds a path's contribution. Light that arrives after a bounce is capped at CLAMP_INDIRECT per sample: rare,
+ * very bright caustic paths otherwise show as fireflies at the sample counts render jobs use.
+ */
+@inline function addRadiance(r0: f32, g0: f32, b0: f32, depth: u32): void {
+  let r = r0, g = g0, b = b0;
+  if (depth > 0) {
+    const m = Mathf.max(r, Mathf.max(g, b));
+    if (m > CLAMP_INDIRECT) {
+      const s = CLAMP_INDIRECT / m;
+      r *= s;
+      g *= s;
+      b *= s;
+    }
+  }
+  LR += r;
+  LG += g;
+  LB += b;
+}
 
 /** Whether the segment from p toward unit direction w is unblocked up to distance dist. */
 @inline function visible(px: f32, py: f32, pz: f32, wx: f32, wy: f32, wz: f32, dist: f32): bool {
@@ -93,9 +115,7 @@ function tracePath(ox0: f32, oy0: f32, oz0: f32, dx0: f32, dy0: f32, dz0: f32): 
   const maxDepth = hu(H_MAX_DEPTH);
   for (let depth: u32 = 0; depth < maxDepth; depth++) {
     if (!intersect(ox, oy, oz, dx, dy, dz, Infinity, false)) {
-      LR += tr * hf(H_ENV);
-      LG += tg * hf(H_ENV + 1);
-      LB += tb * hf(H_ENV + 2);
+      addRadiance(tr * hf(H_ENV), tg * hf(H_ENV + 1), tb * hf(H_ENV + 2), depth);
       return;
     }
     const a = accel(HIT_I);
@@ -125,9 +145,7 @@ function tracePath(ox0: f32, oy0: f32, oz0: f32, dx0: f32, dy0: f32, dz0: f32): 
         const lp = af(a, 10) * t * t / Mathf.max(Mathf.abs(cosO), 1e-6);
         w = (prevPdf * prevPdf) / (prevPdf * prevPdf + lp * lp);
       }
-      LR += tr * ER * w;
-      LG += tg * EG * w;
-      LB += tb * EB * w;
+      addRadiance(tr * ER * w, tg * EG * w, tb * EB * w, depth);
     }
     // Shading normal: interpolated, or the geometric one when absent; kept on the viewer's side.
     let nx = NX, ny = NY, nz = NZ;
@@ -192,9 +210,7 @@ function tracePath(ox0: f32, oy0: f32, oz0: f32, dx0: f32, dy0: f32, dz0: f32): 
       evalBsdf(nx, ny, nz, wox, woy, woz, wx, wy, wz);
       if (!(PDF > 0)) continue;
       if (!visible(sx, sy, sz, wx, wy, wz, dist)) continue;
-      LR += tr * FR * af(l, 1) * att;
-      LG += tg * FG * af(l, 2) * att;
-      LB += tb * FB * af(l, 3) * att;
+      addRadiance(tr * FR * af(l, 1) * att, tg * FG * af(l, 2) * att, tb * FB * af(l, 3) * att, depth);
     }
 
     // Emissive triangles: one light sample, weighted against BSDF sampling by the power heuristic.
@@ -228,9 +244,7 @@ function tracePath(ox0: f32, oy0: f32, oz0: f32, dx0: f32, dy0: f32, dz0: f32): 
               const fr = FR, fg = FG, fb = FB, bp = PDF;
               surfaceAt(load<u32>(la + 36), c1, c2, true, facing > 0);
               const w = (lightPdf * lightPdf) / (lightPdf * lightPdf + bp * bp) / lightPdf;
-              LR += tr * fr * ER * w;
-              LG += tg * fg * EG * w;
-              LB += tb * fb * EB * w;
+              addRadiance(tr * fr * ER * w, tg * fg * EG * w, tb * fb * EB * w, depth);
             }
           }
         }
@@ -251,7 +265,7 @@ function tracePath(ox0: f32, oy0: f32, oz0: f32, dx0: f32, dy0: f32, dz0: f32): 
     tg *= Mathf.min(FG / PDF, MAX_WEIGHT);
     tb *= Mathf.min(FB / PDF, MAX_WEIGHT);
     prevPdf = PDF;
-    if (alpha >= REGULARIZE_ALPHA) minAlpha = REGULARIZE_ALPHA;
+    if (alpha >= ROUGH_ALPHA) minAlpha = REGULARIZE_ALPHA;
     if (depth + 1 >= RR_DEPTH) {
       const p = Mathf.min(Mathf.max(tr, Mathf.max(tg, tb)), 0.95);
       if (!(rand() < p)) return;
