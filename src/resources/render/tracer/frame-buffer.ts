@@ -198,32 +198,39 @@ export function frameBuffer(scene: PreparedScene, frame: number, fps: number = D
     if (!m || node.mesh === undefined) return;
     const nm = normalMatrix(m);
     for (const p of data.meshes[node.mesh]?.primitives ?? []) {
+      // Plain index arithmetic: this loop runs per vertex of every instance, every frame.
       const vcount = p.positions.length / 3;
-      const pos = new Float64Array(vcount * 3);
-      const nrm = new Float64Array(vcount * 3);
-      for (let v = 0; v < vcount; v++) {
-        const x = p.positions[v * 3] as number;
-        const y = p.positions[v * 3 + 1] as number;
-        const z = p.positions[v * 3 + 2] as number;
-        for (let r = 0; r < 3; r++) {
-          const value =
-            (m[r] as number) * x + (m[4 + r] as number) * y + (m[8 + r] as number) * z + (m[12 + r] as number);
-          pos[v * 3 + r] = value;
+      const pos = new Float32Array(vcount * 3);
+      const nrm = new Float32Array(vcount * 3);
+      for (let v = 0; v < vcount * 3; v += 3) {
+        const x = p.positions[v] as number;
+        const y = p.positions[v + 1] as number;
+        const z = p.positions[v + 2] as number;
+        pos[v] = (m[0] as number) * x + (m[4] as number) * y + (m[8] as number) * z + (m[12] as number);
+        pos[v + 1] = (m[1] as number) * x + (m[5] as number) * y + (m[9] as number) * z + (m[13] as number);
+        pos[v + 2] = (m[2] as number) * x + (m[6] as number) * y + (m[10] as number) * z + (m[14] as number);
+        const nx = p.normals[v] as number;
+        const ny = p.normals[v + 1] as number;
+        const nz = p.normals[v + 2] as number;
+        const tx = (nm[0] as number) * nx + (nm[3] as number) * ny + (nm[6] as number) * nz;
+        const ty = (nm[1] as number) * nx + (nm[4] as number) * ny + (nm[7] as number) * nz;
+        const tz = (nm[2] as number) * nx + (nm[5] as number) * ny + (nm[8] as number) * nz;
+        const len = Math.sqrt(tx * tx + ty * ty + tz * tz);
+        if (len > 0) {
+          nrm[v] = tx / len;
+          nrm[v + 1] = ty / len;
+          nrm[v + 2] = tz / len;
         }
-        const nx = p.normals[v * 3] as number;
-        const ny = p.normals[v * 3 + 1] as number;
-        const nz = p.normals[v * 3 + 2] as number;
-        const t = [0, 1, 2].map(
-          (r) => (nm[r] as number) * nx + (nm[3 + r] as number) * ny + (nm[6 + r] as number) * nz,
-        );
-        nrm.set(unit(t), v * 3);
       }
       for (let t = 0; t < p.indices.length; t += 3) {
         for (let k = 0; k < 3; k++) {
           const v = p.indices[t + k] as number;
-          f32.set(pos.subarray(v * 3, v * 3 + 3), w + k * 3);
-          f32.set(nrm.subarray(v * 3, v * 3 + 3), w + 9 + k * 3);
-          f32.set(p.uvs.subarray(v * 2, v * 2 + 2), w + 18 + k * 2);
+          for (let c = 0; c < 3; c++) {
+            f32[w + k * 3 + c] = pos[v * 3 + c] as number;
+            f32[w + 9 + k * 3 + c] = nrm[v * 3 + c] as number;
+          }
+          f32[w + 18 + k * 2] = p.uvs[v * 2] as number;
+          f32[w + 19 + k * 2] = p.uvs[v * 2 + 1] as number;
         }
         u32[w + 24] = p.material;
         w += TRI_WORDS;
