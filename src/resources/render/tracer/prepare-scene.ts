@@ -184,13 +184,14 @@ function convert(
   };
   const scene: PreparedScene = { sceneHash: `0x${bytesToHex(sha256(glb))}`, stats, data };
   data.defaultView = sceneBounds(scene, 0);
-  stats.emissiveTriangles = countEmissive(data);
+  Object.assign(stats, countTriangles(data));
   return scene;
 }
 
-/** Triangles of instanced meshes whose material emits light. */
-function countEmissive(data: SceneData): number {
-  let count = 0;
+/** Triangles of every mesh instance in the scene, and how many of them emit light. */
+function countTriangles(data: SceneData): { triangles: number; emissiveTriangles: number } {
+  let triangles = 0;
+  let emissiveTriangles = 0;
   const instances = new Map<number, number>();
   const stack = [...data.roots];
   while (stack.length > 0) {
@@ -202,10 +203,12 @@ function countEmissive(data: SceneData): number {
   for (const [mesh, times] of instances) {
     for (const p of data.meshes[mesh]?.primitives ?? []) {
       const e = data.materials.subarray(p.material * MAT_FLOATS + 4, p.material * MAT_FLOATS + 7);
-      if ((e[0] as number) + (e[1] as number) + (e[2] as number) > 0) count += (p.indices.length / 3) * times;
+      triangles += (p.indices.length / 3) * times;
+      if ((e[0] as number) + (e[1] as number) + (e[2] as number) > 0)
+        emissiveTriangles += (p.indices.length / 3) * times;
     }
   }
-  return count;
+  return { triangles, emissiveTriangles };
 }
 
 function wrapMode(mode: number): number {

@@ -82,8 +82,26 @@ function checkerPng(size: number, cells: number, a: V3, b: V3): Uint8Array {
   return new Uint8Array(PNG.sync.write(png));
 }
 
-function yRotation(angle: number): [number, number, number, number] {
+type Quat = [number, number, number, number];
+
+function yRotation(angle: number): Quat {
   return [0, detSin(angle / 2), 0, detCos(angle / 2)];
+}
+
+function xRotation(angle: number): Quat {
+  return [detSin(angle / 2), 0, 0, detCos(angle / 2)];
+}
+
+/** Hamilton product a·b: rotate by b, then by a. */
+function multiplyQuat(a: Quat, b: Quat): Quat {
+  const [ax, ay, az, aw] = a;
+  const [bx, by, bz, bw] = b;
+  return [
+    aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx,
+    aw * bz + ax * by - ay * bx + az * bw,
+    aw * bw - ax * bx - ay * by - az * bz,
+  ];
 }
 
 async function writeGlb(doc: Document): Promise<Uint8Array> {
@@ -152,7 +170,9 @@ export async function buildTurntable(): Promise<Uint8Array> {
   const floorMat = pbr(doc, "floor", [0.6, 0.6, 0.62], 0.8, 0);
   const cubeMat = pbr(doc, "copper", [0.95, 0.64, 0.54], 0.35, 1);
   const hopMat = pbr(doc, "plastic", [0.1, 0.35, 0.8], 0.4, 0);
-  scene.addChild(doc.createNode("floor").setMesh(mesh(doc, buffer, quad([-3, 0, 3], [6, 0, 0], [0, 0, -6]), floorMat)));
+  scene.addChild(
+    doc.createNode("floor").setMesh(mesh(doc, buffer, quad([-15, 0, 15], [30, 0, 0], [0, 0, -30]), floorMat)),
+  );
   const spinner = doc
     .createNode("spinner")
     .setMesh(mesh(doc, buffer, cube(), cubeMat))
@@ -163,20 +183,14 @@ export async function buildTurntable(): Promise<Uint8Array> {
     .setTranslation([1.3, 0.2, 0.4])
     .setScale([0.4, 0.4, 0.4]);
   scene.addChild(spinner).addChild(hopper);
-  const sun = doc.createNode("sun").setRotation([-0.3826834323650898, 0.2, 0, 0.9238795325112867]);
+  const sun = doc.createNode("sun").setRotation(multiplyQuat(yRotation(0.4), xRotation(-0.8)));
   lights.setLight(sun, { type: "directional", color: [1, 0.95, 0.85], intensity: 2.5 });
   const bulb = doc.createNode("bulb").setTranslation([-1.5, 2, 1.5]);
   lights.setLight(bulb, { type: "point", color: [1, 0.7, 0.4], intensity: 6 });
   scene.addChild(sun).addChild(bulb);
   const camera = doc.createCamera("camera").setType("perspective").setYFov(0.8).setZNear(0.01);
   const look = -0.35; // pitch down
-  scene.addChild(
-    doc
-      .createNode("camera")
-      .setCamera(camera)
-      .setTranslation([0, 2.2, 4.8])
-      .setRotation([detSin(look / 2), 0, 0, detCos(look / 2)]),
-  );
+  scene.addChild(doc.createNode("camera").setCamera(camera).setTranslation([0, 2.2, 4.8]).setRotation(xRotation(look)));
 
   const seconds = [0, 1, 2, 3, 4];
   const times = doc.createAccessor().setBuffer(buffer).setType("SCALAR").setArray(new Float32Array(seconds));

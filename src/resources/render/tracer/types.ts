@@ -41,6 +41,7 @@ export interface PreparedScene {
 }
 
 export interface SceneStats {
+  /** Triangles rendered per frame: every mesh instance of the scene, after strips and fans become triangles. */
   triangles: number;
   nodes: number;
   meshes: number;
