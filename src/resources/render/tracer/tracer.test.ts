@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
+import { Document, NodeIO } from "@gltf-transform/core";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { InvalidInputError } from "../../../core/errors.ts";
@@ -95,6 +96,65 @@ describe("tracer", () => {
     assert.ok(changed > 100, `${changed} pixels changed`);
     // Frame 12 at 24 fps and frame 12 at 48 fps are different times, so the images differ too.
     assert.notDeepEqual(at(12, 48), f12);
+  });
+
+  it("stays consistent on degenerate geometry, huge coordinates and an orthographic camera", async () => {
+    const doc = new Document();
+    const buffer = doc.createBuffer();
+    const acc = (array: number[]) =>
+      doc.createAccessor().setBuffer(buffer).setType("VEC3").setArray(new Float32Array(array));
+    const plain = doc.createMaterial().setBaseColorFactor([0.8, 0.7, 0.6, 1]);
+    const glow = doc.createMaterial().setEmissiveFactor([1, 1, 1]).setDoubleSided(true);
+    const mesh = doc
+      .createMesh()
+      // A large ground triangle far from the origin, a zero-area triangle, and an emissive one collapsed to a line.
+      .addPrimitive(
+        doc
+          .createPrimitive()
+          .setAttribute("POSITION", acc([-1e5, 0, -1e5, 1e5, 0, -1e5, 0, 0, 1e5]))
+          .setMaterial(plain),
+      )
+      .addPrimitive(
+        doc
+          .createPrimitive()
+          .setAttribute("POSITION", acc([1, 1, 1, 1, 1, 1, 1, 1, 1]))
+          .setMaterial(plain),
+      )
+      .addPrimitive(
+        doc
+          .createPrimitive()
+          .setAttribute("POSITION", acc([0, 5, 0, 1, 5, 0, 2, 5, 0]))
+          .setMaterial(glow),
+      )
+      .addPrimitive(
+        doc
+          .createPrimitive()
+          .setAttribute("POSITION", acc([-50, 30, -50, 50, 30, -50, 0, 30, 50]))
+          .setMaterial(glow),
+      );
+    const camera = doc.createCamera().setType("orthographic").setXMag(40).setYMag(40).setZNear(0.1).setZFar(1000);
+    const scene = doc
+      .createScene()
+      .addChild(doc.createNode().setMesh(mesh).setTranslation([1e4, 0, 0]))
+      .addChild(
+        doc
+          .createNode()
+          .setCamera(camera)
+          .setTranslation([1e4, 10, 0])
+          .setRotation([-Math.SQRT1_2, 0, 0, Math.SQRT1_2]),
+      );
+    doc.getRoot().setDefaultScene(scene);
+    const prepared = await prepareScene(await new NodeIO().writeBinary(doc));
+    const request = { scene: prepared, frame: 0, width: 12, height: 12, spp: 3 };
+    const tile = (await createTracer()).renderTile({ ...request, x: 0, y: 0, w: 12, h: 12 });
+    assert.ok(
+      tile.some((v, i) => i % 4 !== 3 && v > 0),
+      "the ground is lit",
+    );
+    const pixels = (await createTracer()).renderPixels({ ...request, pixels: Uint32Array.from([0, 0, 11, 11, 5, 6]) });
+    assert.deepEqual([...pixels.subarray(0, 4)], [...tile.subarray(0, 4)]);
+    assert.deepEqual([...pixels.subarray(4, 8)], [...tile.subarray(143 * 4, 144 * 4)]);
+    assert.deepEqual([...pixels.subarray(8, 12)], [...tile.subarray((6 * 12 + 5) * 4, (6 * 12 + 6) * 4)]);
   });
 
   it("imports nothing from the host", () => {
