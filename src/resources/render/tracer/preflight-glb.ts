@@ -334,5 +334,24 @@ export function preflightGlb(glb: Uint8Array, limits: SceneLimits): Preflight {
     if (t?.sampler !== undefined && !isIndex(t.sampler, samplers.length))
       fail("texture refers to a missing sampler", { texture: i });
   });
+  const textureCount = list<unknown>(json, "textures").length;
+  materials.forEach((m, i) => {
+    const mat = (m ?? {}) as Record<string, Record<string, { index?: unknown }> | { index?: unknown } | undefined>;
+    const pbr = (mat.pbrMetallicRoughness ?? {}) as Record<string, { index?: unknown } | undefined>;
+    const infos = [
+      pbr.baseColorTexture,
+      pbr.metallicRoughnessTexture,
+      mat.normalTexture,
+      mat.occlusionTexture,
+      mat.emissiveTexture,
+    ];
+    for (const info of infos as ({ index?: unknown } | undefined)[]) {
+      if (info !== undefined && !isIndex(info?.index, textureCount))
+        fail("material refers to a missing texture", { material: i });
+    }
+  });
+  list<{ type?: unknown }>(json, "cameras").forEach((c, i) => {
+    if (c?.type !== "perspective" && c?.type !== "orthographic") fail("camera has an unknown type", { camera: i });
+  });
   return { json, roots, triangles };
 }

@@ -121,6 +121,30 @@ describe("prepareScene on hostile input", () => {
       edit(cornell, (p) => (p.json.nodes[0].mesh = 99)),
       /missing mesh/,
     );
+    await rejects(
+      edit(cornell, (p) => (p.json.materials[5].pbrMetallicRoughness.baseColorTexture.index = 99)),
+      /missing texture/,
+    );
+    await rejects(
+      edit(cornell, (p) => (p.json.textures[0].source = 5)),
+      /missing image/,
+    );
+    await rejects(
+      edit(cornell, (p) => (p.json.cameras[0].type = "fisheye")),
+      /camera has an unknown type/,
+    );
+    await rejects(
+      edit(cornell, (p) => (p.json.cameras[0].perspective.yfov = -1)),
+      /invalid projection/,
+    );
+    await rejects(
+      edit(cornell, (p) => (p.json.nodes = { a: 1 })),
+      /not an array/,
+    );
+    await rejects(
+      edit(cornell, (p) => (p.json.meshes[0].primitives[0].attributes.NORMAL = 2)),
+      /NORMAL has the wrong/,
+    );
   });
 
   it("rejects NaN and infinity in geometry, transforms and materials", async () => {
