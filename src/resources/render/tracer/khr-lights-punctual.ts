@@ -7,8 +7,7 @@ export interface PunctualLight {
   color?: [number, number, number];
   intensity?: number;
   range?: number;
-  innerConeAngle?: number;
-  outerConeAngle?: number;
+  spot?: { innerConeAngle?: number; outerConeAngle?: number };
 }
 
 const NAME = "KHR_lights_punctual";

@@ -364,8 +364,9 @@ function convertLight(def: unknown, node: number): SceneLight {
   const intensity = num(d.intensity, 1);
   const rgb = color.map((c) => num(c, 1) * intensity);
   if (intensity < 0 || rgb.some((c) => c < 0)) fail("light has negative intensity", { node });
-  const inner = num((d.spot as Record<string, unknown> | undefined)?.innerConeAngle ?? d.innerConeAngle, 0);
-  const outer = num((d.spot as Record<string, unknown> | undefined)?.outerConeAngle ?? d.outerConeAngle, Math.PI / 4);
+  const spot = (typeof d.spot === "object" && d.spot !== null ? d.spot : {}) as Record<string, unknown>;
+  const inner = num(spot.innerConeAngle, 0);
+  const outer = num(spot.outerConeAngle, Math.PI / 4);
   const range = num(d.range, 0);
   if (range < 0) fail("light range is negative", { node });
   return {

@@ -9,6 +9,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { InvalidInputError } from "../../../core/errors.ts";
 import { createTracer, TRACER_WASM_URL } from "./create-tracer.ts";
+import { KHRLightsPunctual } from "./khr-lights-punctual.ts";
 import { SAMPLE_SCENES_URL } from "./measure-samples-per-second.ts";
 import { prepareScene } from "./prepare-scene.ts";
 import { renderFrameLocal } from "./render-frame-local.ts";
@@ -155,6 +156,66 @@ describe("tracer", () => {
     assert.deepEqual([...pixels.subarray(0, 4)], [...tile.subarray(0, 4)]);
     assert.deepEqual([...pixels.subarray(4, 8)], [...tile.subarray(143 * 4, 144 * 4)]);
     assert.deepEqual([...pixels.subarray(8, 12)], [...tile.subarray((6 * 12 + 5) * 4, (6 * 12 + 6) * 4)]);
+  });
+
+  it("lights only inside a spot cone and within a point light's range", async () => {
+    // A floor seen straight down by an orthographic camera (x, z in -10..10): a narrow spot points at (-5, 0, 0),
+    // a point light with range 2 hangs 1 above (5, 0, 0).
+    const doc = new Document();
+    const buffer = doc.createBuffer();
+    const lights = doc.createExtension(KHRLightsPunctual);
+    const floor = doc
+      .createPrimitive()
+      .setAttribute(
+        "POSITION",
+        doc
+          .createAccessor()
+          .setBuffer(buffer)
+          .setType("VEC3")
+          .setArray(new Float32Array([-10, 0, -10, -10, 0, 10, 10, 0, 10, 10, 0, -10])),
+      )
+      .setIndices(
+        doc
+          .createAccessor()
+          .setBuffer(buffer)
+          .setType("SCALAR")
+          .setArray(new Uint16Array([0, 1, 2, 0, 2, 3])),
+      );
+    const spot = doc.createNode().setTranslation([-5, 4, 0]).setRotation([-Math.SQRT1_2, 0, 0, Math.SQRT1_2]);
+    lights.setLight(spot, {
+      type: "spot",
+      intensity: 50,
+      spot: { innerConeAngle: 0.25, outerConeAngle: 0.35 },
+    });
+    const bulb = doc.createNode().setTranslation([5, 1, 0]);
+    lights.setLight(bulb, { type: "point", intensity: 5, range: 2 });
+    const camera = doc.createCamera().setType("orthographic").setXMag(10).setYMag(10).setZNear(0.1).setZFar(100);
+    const scene = doc
+      .createScene()
+      .addChild(doc.createNode().setMesh(doc.createMesh().addPrimitive(floor)))
+      .addChild(spot)
+      .addChild(bulb)
+      .addChild(
+        doc.createNode().setCamera(camera).setTranslation([0, 20, 0]).setRotation([-Math.SQRT1_2, 0, 0, Math.SQRT1_2]),
+      );
+    doc.getRoot().setDefaultScene(scene);
+    const glb = await new NodeIO().registerExtensions([KHRLightsPunctual]).writeBinary(doc);
+    const prepared = await prepareScene(glb);
+    assert.equal(prepared.stats.lights, 2);
+    const px = (await createTracer()).renderPixels({
+      scene: prepared,
+      frame: 0,
+      width: 20,
+      height: 20,
+      spp: 2,
+      // Under the spot, 3 units beside it, under the bulb, 3 units beside the bulb (past its range).
+      pixels: Uint32Array.from([5, 10, 5, 7, 15, 10, 15, 7]),
+    });
+    const lum = (k: number) => (px[k * 4] as number) + (px[k * 4 + 1] as number) + (px[k * 4 + 2] as number);
+    assert.ok(lum(0) > 100, `spot centre ${lum(0)}`);
+    assert.equal(lum(1), 0);
+    assert.ok(lum(2) > 100, `under the bulb ${lum(2)}`);
+    assert.equal(lum(3), 0);
   });
 
   it("imports nothing from the host", () => {
