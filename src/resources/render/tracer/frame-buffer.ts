@@ -134,6 +134,9 @@ export function sceneBounds(scene: PreparedScene, time: number): { center: [numb
   return { center: lo.map((v, i) => (v + (hi[i] as number)) / 2) as [number, number, number], radius };
 }
 
+/** Radiance of the sky that lights scenes with no lights of their own. */
+const UNLIT_SKY = 1;
+
 /** The half extent of glTF's default perspective camera: tan(22.5°) = √2 − 1, exact without trigonometry. */
 const DEFAULT_TAN_HALF_FOV = Math.SQRT2 - 1;
 /** sin(22.5°), so a sphere around the scene fits the vertical field of view. */
@@ -187,7 +190,9 @@ export function frameBuffer(scene: PreparedScene, frame: number, fps: number = D
   u32[H.keyLo] = Number.parseInt(hash.slice(0, 8), 16);
   u32[H.keyHi] = Number.parseInt(hash.slice(8, 16), 16);
   u32[H.frame] = frame;
-  f32.set([0, 0, 0], H.env);
+  // A scene without any light would render black: light it with a uniform white sky, as glTF viewers do.
+  const unlit = scene.stats.lights === 0 && scene.stats.emissiveTriangles === 0;
+  f32.set(unlit ? [UNLIT_SKY, UNLIT_SKY, UNLIT_SKY] : [0, 0, 0], H.env);
   u32[H.maxDepth] = MAX_DEPTH;
   f32[H.exposure] = 1;
 

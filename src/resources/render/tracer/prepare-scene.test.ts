@@ -287,8 +287,10 @@ describe("prepareScene on good input", () => {
         for (const m of p.json.meshes) m.primitives[0].mode = 1;
       }),
     );
-    const dark = tracer.renderTile({ scene: lines, frame: 0, width: 4, height: 4, spp: 1, x: 0, y: 0, w: 4, h: 4 });
-    assert.deepEqual([...new Set(dark)], [0, 255], "nothing to hit: black, opaque");
+    // Nothing to hit and, without its emissive triangles, no light: every pixel sees the plain white sky.
+    const sky = tracer.renderTile({ scene: lines, frame: 0, width: 4, height: 4, spp: 1, x: 0, y: 0, w: 4, h: 4 });
+    assert.equal(lines.stats.emissiveTriangles, 0);
+    assert.deepEqual([...new Set(sky)].sort(), [232, 255]); // ACES(1) = 0.804, sRGB-encoded 0.908
   });
 
   it("handles a 3000-node deep chain without recursion", async () => {
