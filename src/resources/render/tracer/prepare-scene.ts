@@ -1,6 +1,16 @@
 // Parses and validates a .glb into a PreparedScene: preflight on the raw file, then @gltf-transform/core for meshes,
 // materials, textures, cameras, lights and animations, converted to plain arrays the frame flattener reads.
-import { type Accessor, Logger, type Material, NodeIO, type Texture, type TextureInfo } from "@gltf-transform/core";
+import {
+  type Accessor,
+  type AnimationSampler,
+  type Node as GltfNodeObject,
+  Logger,
+  type Material,
+  NodeIO,
+  type Primitive,
+  type Texture,
+  type TextureInfo,
+} from "@gltf-transform/core";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { PNG } from "pngjs";
@@ -293,10 +303,7 @@ function readAccessor(accessor: Accessor, size: number, what: string, at: Record
   return out;
 }
 
-function convertPrimitive(
-  prim: import("@gltf-transform/core").Primitive,
-  at: Record<string, unknown>,
-): ScenePrimitive | undefined {
+function convertPrimitive(prim: Primitive, at: Record<string, unknown>): ScenePrimitive | undefined {
   const mode = prim.getMode();
   if (mode < 4) return undefined;
   const positionAccessor = prim.getAttribute("POSITION");
@@ -379,7 +386,7 @@ function convertLight(def: unknown, node: number): SceneLight {
 }
 
 function convertChannel(
-  sampler: import("@gltf-transform/core").AnimationSampler,
+  sampler: AnimationSampler,
   path: "translation" | "rotation" | "scale",
   node: number,
   animation: number,
@@ -401,11 +408,7 @@ function convertChannel(
   return { node, path, interpolation, times, values };
 }
 
-function findCamera(
-  roots: number[],
-  jsonNodes: GltfNode[],
-  gNodes: import("@gltf-transform/core").Node[],
-): SceneCamera | undefined {
+function findCamera(roots: number[], jsonNodes: GltfNode[], gNodes: GltfNodeObject[]): SceneCamera | undefined {
   // First camera node in depth-first scene order.
   const stack = [...roots].reverse();
   while (stack.length > 0) {
