@@ -53,6 +53,8 @@ export interface GatewayApi {
   getInfo(): Promise<GatewayInfo>;
   postJob(request: Envelope, options: { timeoutMs: number }): Promise<JobOutcome>;
   postVouchers(submission: Envelope): Promise<void>;
+  /** A claim.fraud: the gateway checks it and answers with the report it signed. */
+  postClaim(claim: Envelope): Promise<{ provider: string; jobId: string; seq: number }>;
 }
 
 /** fetch's error when the socket was closed or reset under a request that got no response. */
@@ -142,5 +144,11 @@ export function createGatewayApi(params: { url: string; fetch?: typeof fetch }):
     async postVouchers(submission) {
       await call("/v1/vouchers", { method: "POST", body: submission, timeoutMs: 15_000 }, z.unknown());
     },
+    postClaim: (claim) =>
+      call(
+        "/v1/claims",
+        { method: "POST", body: claim, timeoutMs: 60_000 },
+        z.object({ provider: z.string(), jobId: z.string(), seq: z.number() }),
+      ),
   };
 }

@@ -112,7 +112,9 @@ export const computeRunCommand = defineCommand({
           ? `job ${event.jobId} sent to ${gatewayUrl}`
           : event.type === "ResultsVerified"
             ? `verified: ${event.accepted} agreeing, ${event.dissenters} dissenting, ${event.rejected} rejected`
-            : `paid ${formatToken(event.cost)} GWK (${event.count} voucher${event.count === 1 ? "" : "s"})`;
+            : event.type === "ResultRefuted"
+              ? `a result from ${event.provider.slice(0, 10)} failed the recomputation check`
+              : `paid ${formatToken(event.cost)} GWK (${event.count} voucher${event.count === 1 ? "" : "s"})`;
       process.stderr.write(`gw: ${line}\n`);
     };
     const result = await runCompute(client, {

@@ -1,0 +1,12 @@
+// Render (tiles of frames of glTF scenes, spot-checked by re-rendering pixels) as a Groundwork resource type.
+export { type RenderClaim, renderResource, sceneHashOf } from "./render-resource.ts";
+export {
+  defaultRenderOffer,
+  type RenderOffer,
+  type RenderSpec,
+  renderOfferSchema,
+  renderSpecSchema,
+  tilePixels,
+  tileSamples,
+} from "./render-schemas.ts";
+export { createTilePool, RenderInputError, RenderWorkerError, type TilePool, type TileWork } from "./tile-pool.ts";
