@@ -49,8 +49,24 @@ export const jobOutcomeSchema = z.object({
 });
 export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
 
+export const gatewayProvidersSchema = z.object({
+  providers: z.array(
+    z
+      .object({
+        nodeKey: z.string(),
+        offers: z.record(z.string(), z.unknown()),
+        capacity: z.number().int(),
+        running: z.number().int(),
+      })
+      .passthrough(),
+  ),
+});
+export type GatewayProvider = z.infer<typeof gatewayProvidersSchema>["providers"][number];
+
 export interface GatewayApi {
   getInfo(): Promise<GatewayInfo>;
+  /** The providers connected now, with their offers, capacity and running attempts. */
+  getProviders(): Promise<GatewayProvider[]>;
   postJob(request: Envelope, options: { timeoutMs: number }): Promise<JobOutcome>;
   postVouchers(submission: Envelope): Promise<void>;
   /** A claim.fraud: the gateway checks it and answers with the report it signed. */
@@ -139,6 +155,8 @@ export function createGatewayApi(params: { url: string; fetch?: typeof fetch }):
 
   return {
     getInfo: () => call("/v1/info", { method: "GET", timeoutMs: 15_000 }, gatewayInfoSchema),
+    getProviders: async () =>
+      (await call("/v1/providers", { method: "GET", timeoutMs: 15_000 }, gatewayProvidersSchema)).providers,
     postJob: (request, { timeoutMs }) =>
       call("/v1/jobs", { method: "POST", body: request, timeoutMs }, jobOutcomeSchema),
     async postVouchers(submission) {

@@ -7,8 +7,15 @@ export {
 } from "./client.ts";
 export { type RunComputeParams, type RunComputeResult, runCompute } from "./compute.ts";
 export { GatewayError, InsufficientDepositError, JobFailedError, VerificationFailedError } from "./errors.ts";
-export { createGatewayApi, type GatewayApi, type GatewayInfo, type JobOutcome } from "./gateway-api.ts";
+export {
+  createGatewayApi,
+  type GatewayApi,
+  type GatewayInfo,
+  type GatewayProvider,
+  type JobOutcome,
+} from "./gateway-api.ts";
 export { createPaymentStore, type PaymentStore, type PaymentStoreOptions } from "./payment-store.ts";
+export { type RenderTileEvent, type RunRenderParams, type RunRenderResult, runRender } from "./render.ts";
 export {
   type CaughtResult,
   type JobProgressEvent,

@@ -10,6 +10,7 @@ import {
   type JobRequestBody,
   jobRequestBody,
   messageTypes,
+  type Receipt,
   type SignedVoucher,
   sha256Hex,
   signEnvelope,
@@ -88,6 +89,8 @@ export interface RunJobResult {
   jobId: string;
   output: Uint8Array;
   outcome: Record<string, number | string | boolean>;
+  /** What the paid provider measured, as its signed receipt says (the first one's, with replicas). */
+  metering: Receipt["metering"];
   resultDigest: Hex;
   providers: PaidProvider[];
   /** The sum of the providers' prices. */
@@ -348,6 +351,7 @@ async function runOnce(
     jobId: body.jobId,
     output: first.output,
     outcome: first.outcome,
+    metering: first.receipt.metering,
     resultDigest: verdict.resultDigest,
     providers,
     cost,

@@ -1,0 +1,62 @@
+// `gw render --local`: the same frames rendered on this machine alone, tile by tile on a pool of worker threads (one
+// per core), assembled into the same PNGs a network render gives: the tracer is deterministic, so byte for byte.
+import { createFrameAssembler } from "./frame-png.ts";
+import { planRender, type RenderPlan } from "./render-plan.ts";
+import { tileSamples } from "./render-schemas.ts";
+import { createTilePool } from "./tile-pool.ts";
+
+export interface LocalRenderOptions {
+  /** Worker threads; default one per core. */
+  threads?: number;
+  onTile?: (progress: { done: number; total: number; frame: number }) => void;
+  onFrame: (frame: number, png: Buffer) => void | Promise<void>;
+}
+
+export interface LocalRenderResult {
+  frames: number;
+  tiles: number;
+  samples: number;
+  threads: number;
+  ms: number;
+}
+
+export async function renderLocal(plan: RenderPlan, options: LocalRenderOptions): Promise<LocalRenderResult> {
+  const started = performance.now();
+  const { tiles, tilesPerFrame } = planRender(plan);
+  const pool = createTilePool(options.threads === undefined ? {} : { size: options.threads });
+  const assembler = createFrameAssembler({ width: plan.width, height: plan.height, tilesPerFrame });
+  let done = 0;
+  let samples = 0;
+  const writes: Promise<void>[] = [];
+  try {
+    await Promise.all(
+      tiles.map(async ({ frame, rect, spec }) => {
+        const { rgba } = await pool.render({
+          sceneHash: spec.scene,
+          glb: plan.scene,
+          frame,
+          fps: spec.fps,
+          width: spec.width,
+          height: spec.height,
+          spp: spec.spp,
+          rect,
+        });
+        samples += tileSamples(spec);
+        done++;
+        options.onTile?.({ done, total: tiles.length, frame });
+        const png = assembler.add(frame, rect, rgba);
+        if (png) writes.push(Promise.resolve(options.onFrame(frame, png)));
+      }),
+    );
+    await Promise.all(writes);
+  } finally {
+    await pool.close();
+  }
+  return {
+    frames: plan.frames.length,
+    tiles: tiles.length,
+    samples,
+    threads: pool.size,
+    ms: performance.now() - started,
+  };
+}
