@@ -59,6 +59,8 @@ export async function runRender(client: GroundworkClient, params: RunRenderParam
   const assembler = createFrameAssembler({ width: params.width, height: params.height, tilesPerFrame });
   const parallel = Math.max(1, params.parallel ?? 8);
   const blobs = new Map<Hex, Uint8Array>(tiles[0] ? [[tiles[0].spec.scene, params.scene]] : []);
+  // A scene that does not parse is refused here, before anything is sent or paid.
+  if (tiles[0]) await renderResource.precheck(tiles[0].spec, blobs);
   const providers = new Map<Hex, { nodeKey: Hex; owner: Hex; tiles: number; paid: bigint }>();
   const caught: CaughtResult[] = [];
   const payments: Promise<PaymentOutcome>[] = [];

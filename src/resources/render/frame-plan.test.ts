@@ -27,7 +27,9 @@ test("tiles cover every pixel of the frame exactly once, edge tiles cut to fit",
   const covered = new Uint8Array(width * height);
   for (const t of tiles) {
     assert.ok(t.w >= 1 && t.w <= 16 && t.h >= 1 && t.h <= 16);
-    for (let y = t.y; y < t.y + t.h; y++) for (let x = t.x; x < t.x + t.w; x++) covered[y * width + x]++;
+    for (let y = t.y; y < t.y + t.h; y++) {
+      for (let x = t.x; x < t.x + t.w; x++) covered[y * width + x] = (covered[y * width + x] ?? 0) + 1;
+    }
   }
   assert.ok(covered.every((c) => c === 1));
   assert.equal(tiles.length, 5 * 3);

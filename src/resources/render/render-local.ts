@@ -2,6 +2,7 @@
 // per core), assembled into the same PNGs a network render gives: the tracer is deterministic, so byte for byte.
 import { createFrameAssembler } from "./frame-png.ts";
 import { planRender, type RenderPlan } from "./render-plan.ts";
+import { renderResource } from "./render-resource.ts";
 import { tileSamples } from "./render-schemas.ts";
 import { createTilePool } from "./tile-pool.ts";
 
@@ -23,6 +24,8 @@ export interface LocalRenderResult {
 export async function renderLocal(plan: RenderPlan, options: LocalRenderOptions): Promise<LocalRenderResult> {
   const started = performance.now();
   const { tiles, tilesPerFrame } = planRender(plan);
+  // The same check a gateway runs: a scene that does not parse is one clear error, not one per tile.
+  if (tiles[0]) await renderResource.precheck(tiles[0].spec, new Map([[tiles[0].spec.scene, plan.scene]]));
   const pool = createTilePool(options.threads === undefined ? {} : { size: options.threads });
   const assembler = createFrameAssembler({ width: plan.width, height: plan.height, tilesPerFrame });
   let done = 0;
