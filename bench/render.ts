@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseUnits } from "viem";
-import { parseFrames, parseSize, planTiles, renderLocal } from "../src/resources/render/index.ts";
+import { createTilePool, parseFrames, parseSize, planTiles, renderLocal } from "../src/resources/render/index.ts";
 import { runRender } from "../src/sdk/index.ts";
 import { type BenchNetwork, log, round, startBenchNetwork } from "./lib/network.ts";
 
@@ -30,22 +30,29 @@ export default async function renderBench(args: string[]): Promise<Record<string
   const tiles = planTiles(width, height, tile);
   const tilePixels = Math.max(...tiles.map((t) => t.w * t.h));
 
-  // ---- calibrate: one tile at a low spp on one thread, then the spp that makes a tile last ~tileSeconds
+  // ---- one local process on one core: a warm worker (tracer compiled, scene parsed), as a long render has it
+  const pool = createTilePool({ size: 1 });
+  const localPngs = new Map<number, string>();
+  let local: Awaited<ReturnType<typeof renderLocal>>;
   let spp = Number(option(args, "spp") ?? 0);
-  if (!spp) {
-    const probe = await renderLocal(
-      { scene, frames: [frames[0] ?? 0], width, height, spp: 2, tile },
-      { threads: 1, onFrame: () => {} },
+  try {
+    const warm = { scene, frames: [frames[0] ?? 0], width, height, spp: 1, tile };
+    await renderLocal(warm, { pool, onFrame: () => {} });
+    if (!spp) {
+      // Calibrate: the spp that makes one tile last ~tileSeconds on one core.
+      const probe = await renderLocal({ ...warm, spp: 2 }, { pool, onFrame: () => {} });
+      const rate = probe.samples / (probe.ms / 1000);
+      spp = Math.max(1, Math.round((rate * tileSeconds) / tilePixels));
+      log(`calibration: ${Math.round(rate).toLocaleString("en")} samples/s on one thread → spp ${spp}`);
+    }
+    local = await renderLocal(
+      { scene, frames, width, height, spp, tile },
+      { pool, onFrame: (f, png) => void localPngs.set(f, digest(png)) },
     );
-    const rate = probe.samples / (probe.ms / 1000);
-    spp = Math.max(1, Math.round((rate * tileSeconds) / tilePixels));
-    log(`calibration: ${Math.round(rate).toLocaleString("en")} samples/s on one thread → spp ${spp}`);
+  } finally {
+    await pool.close();
   }
   const plan = { scene, frames, width, height, spp, tile };
-
-  // ---- one local process, one core
-  const localPngs = new Map<number, string>();
-  const local = await renderLocal(plan, { threads: 1, onFrame: (f, png) => void localPngs.set(f, digest(png)) });
   const samplesPerSecPerCore = local.samples / (local.ms / 1000);
   log(
     `local: ${local.tiles} tiles in ${(local.ms / 1000).toFixed(1)} s, ${Math.round(samplesPerSecPerCore)} samples/s`,

@@ -4,7 +4,7 @@ export { parseFrames, parseSize, planTiles, type TileRect } from "./frame-plan.t
 export { createFrameAssembler, encodePng, type FrameAssembler } from "./frame-png.ts";
 export { type LocalRenderOptions, type LocalRenderResult, renderLocal } from "./render-local.ts";
 export { type PlannedTile, planRender, type RenderPlan } from "./render-plan.ts";
-export { type RenderClaim, renderResource, sceneHashOf } from "./render-resource.ts";
+export { precheckScene, type RenderClaim, renderResource, sceneHashOf } from "./render-resource.ts";
 export {
   defaultRenderOffer,
   type RenderOffer,

@@ -2,13 +2,15 @@
 // per core), assembled into the same PNGs a network render gives: the tracer is deterministic, so byte for byte.
 import { createFrameAssembler } from "./frame-png.ts";
 import { planRender, type RenderPlan } from "./render-plan.ts";
-import { renderResource } from "./render-resource.ts";
+import { precheckScene } from "./render-resource.ts";
 import { tileSamples } from "./render-schemas.ts";
-import { createTilePool } from "./tile-pool.ts";
+import { createTilePool, type TilePool } from "./tile-pool.ts";
 
 export interface LocalRenderOptions {
   /** Worker threads; default one per core. */
   threads?: number;
+  /** A pool to render on (kept open afterwards), instead of one started and closed for this render. */
+  pool?: TilePool;
   onTile?: (progress: { done: number; total: number; frame: number }) => void;
   onFrame: (frame: number, png: Buffer) => void | Promise<void>;
 }
@@ -24,14 +26,14 @@ export interface LocalRenderResult {
 export async function renderLocal(plan: RenderPlan, options: LocalRenderOptions): Promise<LocalRenderResult> {
   const started = performance.now();
   const { tiles, tilesPerFrame } = planRender(plan);
-  // The same check a gateway runs: a scene that does not parse is one clear error, not one per tile.
-  if (tiles[0]) await renderResource.precheck(tiles[0].spec, new Map([[tiles[0].spec.scene, plan.scene]]));
-  const pool = createTilePool(options.threads === undefined ? {} : { size: options.threads });
+  const pool = options.pool ?? createTilePool(options.threads === undefined ? {} : { size: options.threads });
   const assembler = createFrameAssembler({ width: plan.width, height: plan.height, tilesPerFrame });
   let done = 0;
   let samples = 0;
   const writes: Promise<void>[] = [];
   try {
+    // The same check a gateway runs: a scene that does not parse is one clear error, not one per tile.
+    if (tiles[0]) await precheckScene(tiles[0].spec, new Map([[tiles[0].spec.scene, plan.scene]]), pool);
     await Promise.all(
       tiles.map(async ({ frame, rect, spec }) => {
         const { rgba } = await pool.render({
@@ -53,7 +55,7 @@ export async function renderLocal(plan: RenderPlan, options: LocalRenderOptions)
     );
     await Promise.all(writes);
   } finally {
-    await pool.close();
+    if (!options.pool) await pool.close();
   }
   return {
     frames: plan.frames.length,

@@ -126,6 +126,24 @@ function createRenderRuntime(options: { concurrency: number }): ResourceRuntime<
 // Scenes (by sha256) that parsed in a precheck; bounded, oldest dropped first.
 const prechecked = new Set<string>();
 
+/** Parses the spec's scene on one of `pool`'s workers: a hostile scene costs a thread at worst, never the caller's. */
+export async function precheckScene(spec: RenderSpec, blobs: Blobs, pool: TilePool): Promise<void> {
+  const glb = sceneOf(spec, blobs);
+  const key = createHash("sha256").update(glb).digest("hex");
+  if (`0x${key}` !== spec.scene) throw new InvalidInputError("the scene does not hash to the spec's scene");
+  if (prechecked.has(key)) return;
+  try {
+    await pool.render({ ...frameWork(spec, glb), prepareOnly: true });
+  } catch (error) {
+    if (error instanceof RenderWorkerError) {
+      throw new InvalidInputError("the scene crashed the parser", { cause: error, details: { scene: spec.scene } });
+    }
+    throw error;
+  }
+  prechecked.add(key);
+  if (prechecked.size > 256) prechecked.delete(prechecked.values().next().value as string);
+}
+
 export const renderResource: ResourceType<RenderOffer, RenderSpec> = {
   name: "render",
   rewardWeight: 1,
@@ -142,23 +160,7 @@ export const renderResource: ResourceType<RenderOffer, RenderSpec> = {
   },
   // The tracer's output is a pure function of the spec and the scene: always comparable.
   deterministic: () => true,
-  async precheck(spec, blobs) {
-    const glb = sceneOf(spec, blobs);
-    const key = createHash("sha256").update(glb).digest("hex");
-    if (`0x${key}` !== spec.scene) throw new InvalidInputError("the scene does not hash to the spec's scene");
-    if (prechecked.has(key)) return;
-    try {
-      // In a worker: a hostile scene costs a thread at worst, never the gateway's event loop or process.
-      await sharedPool().render({ ...frameWork(spec, glb), prepareOnly: true });
-    } catch (error) {
-      if (error instanceof RenderWorkerError) {
-        throw new InvalidInputError("the scene crashed the parser", { cause: error, details: { scene: spec.scene } });
-      }
-      throw error;
-    }
-    prechecked.add(key);
-    if (prechecked.size > 256) prechecked.delete(prechecked.values().next().value as string);
-  },
+  precheck: (spec, blobs) => precheckScene(spec, blobs, sharedPool()),
   createRuntime: createRenderRuntime,
   recompute: {
     async check(work, policy, random) {
