@@ -75,7 +75,7 @@ export async function startExtraProvider(params: {
   );
   const child = await startGw(["provider", "start", "--json"], {
     env: { GW_HOME: home.path, GW_PASSWORD_FILE: params.passwordFile },
-    timeoutMs: 60_000,
+    timeoutMs: 240_000,
   });
   return {
     nodeKey: nodeKey.publicKey.toLowerCase() as Hex,

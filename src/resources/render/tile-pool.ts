@@ -108,7 +108,10 @@ export function createTilePool(options: { size?: number } = {}): TilePool {
       if (slot.current || (!slot.ready && queue.length > 0)) slot.worker.ref();
       else slot.worker.unref();
     }
-    while (queue.length > 0 && slots.size < size) spawn();
+    // Grow only as far as the waiting work needs: every worker costs a thread start and a tracer compile.
+    let free = 0;
+    for (const slot of slots) if (!slot.current && !slot.dead) free++;
+    for (let missing = queue.length - free; missing > 0 && slots.size < size; missing--) spawn();
   }
 
   return {
