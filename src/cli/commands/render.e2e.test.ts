@@ -188,44 +188,52 @@ for (const [label, faults, ownerIndex] of [
       faults,
     });
     extras.push(cheat);
-    await waitFor(
-      "the cheater to be admitted",
-      async () => ((await connected()).some((p) => p.nodeKey === cheat.nodeKey) ? true : undefined),
-      120_000,
-    );
-    const out = join(work, `cheat-${ownerIndex}`);
-    const result = renderJson(await gwRender([cornell, "--frames", "0", ...small, "--out", out]));
-    const frame = "frame-0000.png";
-    assert.ok(
-      pngs(out)
-        .get(frame)
-        ?.equals(pngs(join(work, "local")).get(frame) as Buffer),
-      "the frame is right",
-    );
-
-    const caught = result.caught ?? [];
-    assert.ok(caught.length >= 1, "the cheater got work and was caught");
-    for (const c of caught) {
-      assert.equal(c.nodeKey, cheat.nodeKey);
-      assert.equal(typeof c.reportSeq, "number", `claim filed: ${c.claimError}`);
+    try {
+      await cheated(cheat);
+    } finally {
+      await cheat.stop();
     }
-    assert.ok(!(result.providers ?? []).some((p) => p.nodeKey === cheat.nodeKey), "the cheater is not paid");
-    assert.ok((result.reroutes ?? 0) >= caught.length, "each caught tile went out again");
-
-    // The gateway's report is the provider's own signed lie plus what it takes to recompute: an oracle accepts it.
-    const { reports } = await getJson<{ reports: { seq: number; report: Envelope }[] }>("/v1/reports?kind=fraud");
-    for (const c of caught) {
-      const entry = reports.find((r) => r.seq === c.reportSeq);
-      assert.ok(entry, `report ${c.reportSeq} is listed`);
-      const verified = await verifyAnyFraudReport(entry.report, { gatewayKeys: [gatewayKey] });
-      assert.deepEqual(verified.dissenters, [cheat.nodeKey]);
-      assert.equal(verified.resourceType, "render");
-    }
-    await cheat.stop();
     await waitFor("the cheater to leave", async () =>
       (await connected()).some((p) => p.nodeKey === cheat.nodeKey) ? undefined : true,
     );
   });
+}
+
+/** A render while `cheat` takes work: it is caught, unpaid and reported, and the frame is still right. */
+async function cheated(cheat: ExtraProvider): Promise<void> {
+  await waitFor(
+    "the cheater to be admitted",
+    async () => ((await connected()).some((p) => p.nodeKey === cheat.nodeKey) ? true : undefined),
+    120_000,
+  );
+  const out = join(work, `cheat-${cheat.nodeKey.slice(2, 10)}`);
+  const result = renderJson(await gwRender([cornell, "--frames", "0", ...small, "--out", out]));
+  const frame = "frame-0000.png";
+  assert.ok(
+    pngs(out)
+      .get(frame)
+      ?.equals(pngs(join(work, "local")).get(frame) as Buffer),
+    "the frame is right",
+  );
+
+  const caught = result.caught ?? [];
+  assert.ok(caught.length >= 1, "the cheater got work and was caught");
+  for (const c of caught) {
+    assert.equal(c.nodeKey, cheat.nodeKey);
+    assert.equal(typeof c.reportSeq, "number", `claim filed: ${c.claimError}`);
+  }
+  assert.ok(!(result.providers ?? []).some((p) => p.nodeKey === cheat.nodeKey), "the cheater is not paid");
+  assert.ok((result.reroutes ?? 0) >= caught.length, "each caught tile went out again");
+
+  // The gateway's report is the provider's own signed lie plus what it takes to recompute: an oracle accepts it.
+  const { reports } = await getJson<{ reports: { seq: number; report: Envelope }[] }>("/v1/reports?kind=fraud");
+  for (const c of caught) {
+    const entry = reports.find((r) => r.seq === c.reportSeq);
+    assert.ok(entry, `report ${c.reportSeq} is listed`);
+    const verified = await verifyAnyFraudReport(entry.report, { gatewayKeys: [gatewayKey] });
+    assert.deepEqual(verified.dissenters, [cheat.nodeKey]);
+    assert.equal(verified.resourceType, "render");
+  }
 }
 
 test("c: malformed and hostile scenes are refused with a clear error; every provider keeps serving", async () => {
@@ -317,7 +325,8 @@ test("c: malformed and hostile scenes are refused with a clear error; every prov
     );
   }
   for (const p of honest()) assert.ok(isProcessAlive(p.pid), `${p.name} is still running`);
-  assert.equal((await connected()).length, 2, "and still connected");
+  const still = (await connected()).map((p) => p.nodeKey);
+  for (const p of honest()) assert.ok(still.includes(p.nodeKey as string), `${p.name} is still connected`);
   renderJson(await gwRender([cornell, "--frames", "0", ...small, "--out", join(work, "after-hostile")]));
   const frame = "frame-0000.png";
   assert.ok(
