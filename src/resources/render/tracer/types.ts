@@ -96,13 +96,15 @@ export interface SceneData {
   /** Indices into `nodes` of the scene's root nodes. */
   roots: number[];
   meshes: SceneMesh[];
-  /** 16 floats per material, see scene-buffer.ts. */
+  /** 16 numbers per material (factors, texture indices, double-sided), laid out as in scene-buffer-layout.ts. */
   materials: Float32Array;
   textures: SceneTexture[];
   lights: SceneLight[];
   animations: SceneChannel[];
   /** Node index of the camera node and its projection, or undefined for the default camera. */
   camera: SceneCamera | undefined;
+  /** Bounding sphere of the geometry at time 0, framed by the default camera. */
+  defaultView: { center: [number, number, number]; radius: number };
 }
 
 export interface SceneNode {
