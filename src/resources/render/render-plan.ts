@@ -4,7 +4,8 @@ import { InvalidInputError } from "../../core/errors.ts";
 import { planTiles, type TileRect } from "./frame-plan.ts";
 import { sceneHashOf } from "./render-resource.ts";
 import type { RenderSpec } from "./render-schemas.ts";
-import { DEFAULT_FPS } from "./tracer/index.ts";
+// The default alone, from the tracer's plain types: the plan is loaded by every process, the tracer only by workers.
+import { DEFAULT_FPS } from "./tracer/types.ts";
 
 export interface RenderPlan {
   scene: Uint8Array;
