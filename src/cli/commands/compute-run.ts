@@ -9,6 +9,7 @@ import { localnetStatePath } from "../../localnet/index.ts";
 import {
   createGroundworkClient,
   createPaymentStore,
+  type GroundworkClient,
   JobFailedError,
   type JobProgressEvent,
   runCompute,
@@ -20,6 +21,23 @@ import { formatToken, parseTokenAmount } from "../format.ts";
 const localnetSchema = z.object({
   services: z.array(z.object({ name: z.string(), url: z.string() }).passthrough()),
 });
+
+/** The SDK client of this home's account (it signs requests and vouchers) for `gatewayUrl`. */
+export async function createCustomerClient(ctx: CliContext, gatewayUrl: string): Promise<GroundworkClient> {
+  const deployment = ctx.deployment();
+  const { wallet } = await ctx.wallet();
+  if (wallet.account.type !== "local") throw new StateError("this account cannot sign locally");
+  return createGroundworkClient({
+    gatewayUrl,
+    account: wallet.account,
+    deployment,
+    publicClient: ctx.publicClient(),
+    // Channels belong to one escrow on one chain: a new local chain must not inherit the old one's amounts.
+    paymentStore: createPaymentStore(
+      join(ctx.options.home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
+    ),
+  });
+}
 
 /** --gateway > GW_GATEWAY_URL > the gateway of the local network started from this home. */
 export function resolveGatewayUrl(flag: string | undefined, ctx: Pick<CliContext, "env" | "options">): string {
@@ -91,19 +109,7 @@ export const computeRunCommand = defineCommand({
     const maxPrice = parseTokenAmount((values["max-price"] as string | undefined) ?? "1", "--max-price");
     const gatewayUrl = resolveGatewayUrl(values.gateway as string | undefined, ctx);
 
-    const deployment = ctx.deployment();
-    const { wallet } = await ctx.wallet();
-    if (wallet.account.type !== "local") throw new StateError("this account cannot sign locally");
-    const client = createGroundworkClient({
-      gatewayUrl,
-      account: wallet.account,
-      deployment,
-      publicClient: ctx.publicClient(),
-      // Channels belong to one escrow on one chain: a new local chain must not inherit the old one's amounts.
-      paymentStore: createPaymentStore(
-        join(ctx.options.home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
-      ),
-    });
+    const client = await createCustomerClient(ctx, gatewayUrl);
     const tty = !ctx.options.json && process.stderr.isTTY === true;
     const progress = (event: JobProgressEvent) => {
       if (!tty) return;

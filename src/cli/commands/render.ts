@@ -4,12 +4,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InvalidInputError, StateError } from "../../core/errors.ts";
+import { InvalidInputError } from "../../core/errors.ts";
 import { parseFrames, parseSize, planTiles, renderLocal } from "../../resources/render/index.ts";
-import { createGroundworkClient, createPaymentStore, type RunRenderResult, runRender } from "../../sdk/index.ts";
+import { type RunRenderResult, runRender } from "../../sdk/index.ts";
 import { defineCommand } from "../command.ts";
 import { formatToken, parseIntegerFlag, parseTokenAmount } from "../format.ts";
-import { resolveGatewayUrl } from "./compute-run.ts";
+import { createCustomerClient, resolveGatewayUrl } from "./compute-run.ts";
 
 interface WrittenFrame {
   frame: number;
@@ -131,18 +131,7 @@ export const renderCommand = defineCommand({
     const maxPrice = parseTokenAmount((values["max-price"] as string | undefined) ?? "1", "--max-price");
     const timeoutS = parseIntegerFlag(values.timeout, "timeout", 300, 1, 3600);
     const gatewayUrl = resolveGatewayUrl(values.gateway as string | undefined, ctx);
-    const deployment = ctx.deployment();
-    const { wallet } = await ctx.wallet();
-    if (wallet.account.type !== "local") throw new StateError("this account cannot sign locally");
-    const client = createGroundworkClient({
-      gatewayUrl,
-      account: wallet.account,
-      deployment,
-      publicClient: ctx.publicClient(),
-      paymentStore: createPaymentStore(
-        join(ctx.options.home, "payments", `${deployment.chainId}-${deployment.contracts.escrow.toLowerCase()}`),
-      ),
-    });
+    const client = await createCustomerClient(ctx, gatewayUrl);
     // Enough tiles in flight to keep every render provider's capacity busy, and a little more queued behind it.
     const renderers = (await client.gateway.getProviders()).filter((p) => "render" in p.offers);
     const capacity = renderers.reduce((sum, p) => sum + p.capacity, 0);
