@@ -217,7 +217,11 @@ async function cheated(cheat: ExtraProvider): Promise<void> {
   );
 
   const caught = result.caught ?? [];
-  assert.ok(caught.length >= 1, "the cheater got work and was caught");
+  const seen = await getJson<{ providers: { nodeKey: string; reputation: unknown }[] }>("/v1/providers");
+  assert.ok(
+    caught.length >= 1,
+    `the cheater got work and was caught: ${JSON.stringify({ result, providers: seen.providers })}`,
+  );
   for (const c of caught) {
     assert.equal(c.nodeKey, cheat.nodeKey);
     assert.equal(typeof c.reportSeq, "number", `claim filed: ${c.claimError}`);
