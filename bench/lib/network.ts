@@ -148,6 +148,8 @@ export async function startBenchNetwork(params: {
   providers: number;
   auditShareBps?: number;
   maxAttempts?: number;
+  /** Jobs each provider runs at once; default gw start's. */
+  providerCapacity?: number;
 }): Promise<BenchNetwork> {
   hookExit();
   const home = tempHome("gw-bench-");
@@ -166,6 +168,7 @@ export async function startBenchNetwork(params: {
     String(params.providers),
     ...(params.auditShareBps === undefined ? [] : ["--audit-share-bps", String(params.auditShareBps)]),
     ...(params.maxAttempts === undefined ? [] : ["--max-attempts", String(params.maxAttempts)]),
+    ...(params.providerCapacity === undefined ? [] : ["--provider-capacity", String(params.providerCapacity)]),
   ];
   const started = performance.now();
   let gw: Awaited<ReturnType<typeof startGroup>>;

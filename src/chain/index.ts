@@ -38,7 +38,14 @@ export {
   type SlashEntry,
   signEpochRoot,
 } from "./epoch-root.ts";
-export { type NetworkParameterName, networkParameters, parameterKey, readNetworkParameters } from "./parameters.ts";
+export {
+  type NetworkParameterName,
+  networkParameters,
+  parameterKey,
+  readNetworkParameters,
+  readParameterOr,
+  verificationParameters,
+} from "./parameters.ts";
 export {
   getRegisteredProvider,
   providerBindingMessage,

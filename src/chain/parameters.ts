@@ -46,3 +46,36 @@ export async function readNetworkParameters(
     throw wrapChainError(error, "reading network parameters");
   }
 }
+
+/**
+ * Governed parameters read one at a time, each with a documented default for as long as governance has not set it
+ * (ParameterStore.get reverts for a key never set; isSet tells first).
+ */
+export const verificationParameters = {
+  /** Probability, in basis points, that one recomputation check catches a result faking minFraudShareBps of it. */
+  detectionTargetBps: "verification.detectionTargetBps",
+  /** The smallest faked share of a result (basis points) that the detection target is met for. */
+  minFraudShareBps: "verification.minFraudShareBps",
+} as const;
+
+/** A governed parameter, or `fallback` when governance never set it. */
+export async function readParameterOr(
+  client: PublicClient,
+  store: Hex,
+  name: string,
+  fallback: bigint,
+): Promise<bigint> {
+  const key = parameterKey(name);
+  try {
+    const set = await client.readContract({
+      address: store,
+      abi: parameterStoreAbi,
+      functionName: "isSet",
+      args: [key],
+    });
+    if (!set) return fallback;
+    return await client.readContract({ address: store, abi: parameterStoreAbi, functionName: "get", args: [key] });
+  } catch (error) {
+    throw wrapChainError(error, `reading the governed parameter ${name}`);
+  }
+}

@@ -102,7 +102,7 @@ test("info and health", async () => {
   assert.equal(info.json.chainId, 31337);
   assert.equal(info.json.contracts.escrow, chain.deployment.contracts.escrow);
   assert.equal(info.json.auditShareBps, 0);
-  assert.deepEqual(info.json.resourceTypes, ["compute"]);
+  assert.deepEqual(info.json.resourceTypes, ["compute", "render"]);
   assert.deepEqual((await getJson(`${gateway.url}/healthz`)).json, { status: "ok" });
   assert.equal((await getJson(`${gateway.url}/v1/nothing`)).status, 404);
   assert.equal((await getJson(`${gateway.url}/v1/reports?kind=weird`)).status, 400);
@@ -136,7 +136,7 @@ test("admission refuses unregistered keys, wrong owners, bad bindings, unknown t
   await registerTestProvider(chain, { ownerIndex: 3, nodeKey: { publicKey: victim.publicKey, sign: squatter.sign } });
   assertRefused(await connect(victim, 3), "bad-binding");
 
-  assertRefused(await connect(key, 2, { offers: { render: {} } }), "unknown-type");
+  assertRefused(await connect(key, 2, { offers: { storage: {} } }), "unknown-type");
   assertRefused(await connect(key, 2, { offers: { compute: { pricePerJob: "x" } } }), "invalid-offer");
   assertRefused(await connect(key, 2, { offers: {} }), "no-offers");
 

@@ -13,6 +13,7 @@ import { createReplayGuard, messageTypes, type NodeKey, nodeKeySigner } from "..
 import { resourceTypes } from "../resources/index.ts";
 import { createChallengeRelay } from "./challenge-relay.ts";
 import { AdmissionRejectedError, admissionCloseCode, DuplicateJobError, NoProvidersError } from "./errors.ts";
+import { acceptFraudClaim } from "./fraud-claim.ts";
 import { openGatewayStore } from "./gateway-store.ts";
 import { createHttpApi } from "./http-api.ts";
 import { type JobOutcome, runJob } from "./job-engine.ts";
@@ -165,7 +166,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           type: job.type,
           spec: job.spec,
           maxPrice: job.maxPrice,
-          exclude: new Set(),
+          exclude: new Set(job.exclude ?? []),
         });
         if (free.length + busy === 0) {
           throw new NoProvidersError(`no connected provider takes this ${job.type.name} job within maxPrice`, {
@@ -242,6 +243,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       })),
     submitJob,
     submitVouchers: (raw) => relay.submit(raw),
+    submitClaim: (raw) =>
+      acceptFraudClaim(raw, {
+        signer,
+        guard,
+        store,
+        now,
+        onConvicted: (provider) => {
+          pool.recordFailure(provider);
+          log(`provider ${provider.slice(0, 10)} convicted by a customer's recompute claim`);
+        },
+      }),
     relayChallenge: (raw) => challenges.relay(raw),
     listReports: (params) => store.listReports(params),
     metrics,

@@ -23,6 +23,8 @@ export interface HttpApiHandlers {
   providers(): Record<string, unknown>[];
   submitJob(raw: unknown): Promise<JobOutcome>;
   submitVouchers(raw: unknown): Promise<{ delivered: number; queued: number }>;
+  /** A customer's claim.fraud → the gateway's recompute fraud report, once the claim holds. */
+  submitClaim(raw: unknown): Promise<unknown>;
   /** An oracle's challenge.request → the provider's challenge.pong envelope. */
   relayChallenge(raw: unknown): Promise<unknown>;
   listReports(params: { kind?: ReportKind; after?: number; limit: number }): {
@@ -101,6 +103,7 @@ export function createHttpApi(handlers: HttpApiHandlers): Hono {
   });
   app.post("/v1/jobs", limit, async (c) => c.json(await handlers.submitJob(await readJson(c.req.text()))));
   app.post("/v1/challenges", limit, async (c) => c.json(await handlers.relayChallenge(await readJson(c.req.text()))));
+  app.post("/v1/claims", limit, async (c) => c.json(await handlers.submitClaim(await readJson(c.req.text()))));
   app.post("/v1/vouchers", limit, async (c) => c.json(await handlers.submitVouchers(await readJson(c.req.text()))));
 
   app.notFound((c) => c.json(new InvalidInputError(`no route ${c.req.method} ${c.req.path}`).toJSON(), 404));

@@ -32,6 +32,8 @@ export interface AcceptedJob {
   replicas: number;
   maxPrice: bigint;
   timeoutMs: number;
+  /** Node keys the customer asked not to be given this job. */
+  exclude?: readonly Hex[];
 }
 
 export type AttemptOutcome =
@@ -205,12 +207,13 @@ type Decision = Settlement | { done: false; more: number };
 /** Runs `job` until it settles; never throws for provider faults (they become attempts and reports). */
 export async function runJob(context: JobEngineContext, job: AcceptedJob): Promise<JobOutcome> {
   const { pool, signer } = context;
-  const audited = job.replicas === 1 && context.random() * 10_000 < context.auditShareBps;
+  // Work the customer checks by recomputation needs no silent replica: a wrong result is caught by that check.
+  const audited = job.replicas === 1 && !job.type.recompute && context.random() * 10_000 < context.auditShareBps;
   const initial = audited ? 2 : job.replicas;
   const need = audited ? 2 : Math.floor(job.replicas / 2) + 1;
   const budget = context.maxAttempts + initial - 1;
 
-  const tried = new Set<Hex>();
+  const tried = new Set<Hex>(job.exclude ?? []);
   const running = new Map<number, Running>();
   const results: ValidResult[] = [];
   const summaries = new Map<number, AttemptSummary>();

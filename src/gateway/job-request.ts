@@ -170,6 +170,7 @@ export async function acceptJobRequest(
         replicas: body.replicas,
         maxPrice,
         timeoutMs: body.timeoutMs,
+        exclude: body.exclude ?? [],
       },
       release,
     };

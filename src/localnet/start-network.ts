@@ -23,6 +23,7 @@ import {
 import { writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
 import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
+import { defaultRenderOffer, renderResource } from "../resources/render/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
 import { acquireLock } from "./lock.ts";
 import {
@@ -50,6 +51,8 @@ export interface LocalNetworkOptions {
   auditShareBps?: number;
   /** Forwarded to the gateway (--max-attempts); the gateway's default when undefined. */
   maxAttempts?: number;
+  /** Jobs each provider runs at once (one worker thread each). Default 2. */
+  providerCapacity?: number;
   log: (line: string) => void;
 }
 
@@ -209,7 +212,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         owner: devAccount(ownerIndex).address,
         account: "owner",
         gateways: [normalizeGatewayUrl(gatewayUrl)],
-        capacity: 2,
+        capacity: options.providerCapacity ?? 2,
         offers: {
           [computeResource.name]: {
             pricePerJob: parseUnits("0.01", 18).toString(),
@@ -218,6 +221,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
             maxWallMs: 600_000,
             maxOutputBytes: 64 * 1024 ** 2,
           },
+          [renderResource.name]: defaultRenderOffer,
         },
         redeem: { minAmount: "1", intervalSeconds: 30 },
         control: { host: "127.0.0.1", port: 0 },
@@ -225,7 +229,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       await registerProvider(publicClient, wallet(ownerIndex), {
         deployment,
         nodeKey,
-        resourceTypes: [resourceTypeId(computeResource.name)],
+        resourceTypes: [resourceTypeId(computeResource.name), resourceTypeId(renderResource.name)],
         stake: parseUnits("1000", 18),
       });
       providerHomes.push(home);

@@ -27,6 +27,7 @@ export const messageTypes = {
   jobRequest: "job.request",
   voucherSubmit: "voucher.submit",
   fraudReport: "report.fraud",
+  fraudClaim: "claim.fraud",
   failureReport: "report.failure",
   challengeRequest: "challenge.request",
   challengePing: "challenge.ping",
@@ -127,6 +128,8 @@ export const jobRequestBody = z.object({
   replicas: z.number().int().min(1).max(9),
   maxPrice: amountSchema,
   timeoutMs: z.number().int().min(100).max(3_600_000),
+  /** Node keys not to assign this job to (providers this customer caught cheating on the same work). */
+  exclude: z.array(hex32).max(64).optional(),
 });
 export type JobRequestBody = z.infer<typeof jobRequestBody>;
 
@@ -142,6 +145,31 @@ export const fraudReportBody = z.object({
   dissenters: z.array(hex32),
   /** The signed job.result envelopes, majority and dissent alike. */
   evidence: z.array(envelopeSchema),
+});
+
+/**
+ * A fraud report proven by recomputation, for types whose results can be checked part by part (render): the
+ * provider's own signed job.result, the spec and blobs it was for (the spec hashes to the receipt's specHash, each
+ * blob to its key), and the claim naming the parts that differ. Anyone can recompute those parts and see.
+ */
+export const recomputeFraudReportBody = z.object({
+  method: z.literal("recompute"),
+  jobId: jobIdSchema,
+  resourceType: resourceTypeName,
+  /** The one provider convicted: the signer of the evidence. */
+  dissenters: z.array(hex32).length(1),
+  evidence: z.array(envelopeSchema).length(1),
+  spec: z.unknown(),
+  blobs: z.record(z.string(), base64Schema),
+  claim: z.unknown(),
+});
+
+/** Customer → gateway (HTTP `POST /v1/claims`): this result of my job failed a recomputation check. */
+export const fraudClaimBody = z.object({
+  result: envelopeSchema,
+  spec: z.unknown(),
+  blobs: z.record(z.string(), base64Schema),
+  claim: z.unknown(),
 });
 
 export const failureReportBody = z.object({

@@ -61,6 +61,10 @@ export interface RunningJob {
 export interface Faults {
   corruptOutput?: number | undefined;
   dropJobs?: number | undefined;
+  /** Share of the output's units (the type's outputUnitBytes: a pixel) altered in every result. */
+  corruptShare?: number | undefined;
+  /** Probability of running the type's cheaper variant of the work (underwork) and signing for the real one. */
+  underwork?: number | undefined;
 }
 
 export interface JobRunnerOptions {
@@ -105,6 +109,18 @@ function corrupt(output: Uint8Array, random: () => number): Uint8Array {
   const copy = new Uint8Array(output);
   const at = Math.floor(random() * copy.length);
   copy[at] = (copy[at] ?? 0) ^ 0xff;
+  return copy;
+}
+
+/** A subtler cheater: alter a share of the output's units (at least one), each in its first byte. */
+function corruptShareOf(output: Uint8Array, share: number, unitBytes: number, random: () => number): Uint8Array {
+  const units = Math.floor(output.length / unitBytes);
+  if (units === 0) return corrupt(output, random);
+  const copy = new Uint8Array(output);
+  const altered = new Set<number>();
+  const count = Math.min(units, Math.max(1, Math.ceil(share * units)));
+  while (altered.size < count) altered.add(Math.floor(random() * units));
+  for (const unit of altered) copy[unit * unitBytes] = (copy[unit * unitBytes] ?? 0) ^ 0x5a;
   return copy;
 }
 
@@ -249,8 +265,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     occupied++;
     log("info", "job started", { jobId: job.jobId, attempt: job.attempt, resource: type.name, customer });
     let result: Awaited<ReturnType<ResourceRuntime<unknown>["run"]>>;
+    let work = spec.data;
+    if (options.faults?.underwork && type.underwork && random() < options.faults.underwork) {
+      work = type.underwork(spec.data);
+      log("warn", "FAULT INJECTION: running a cheaper variant of the work", { jobId: job.jobId, attempt: job.attempt });
+    }
     try {
-      result = await runtimeFor(type).run({ spec: spec.data, blobs: inputs });
+      result = await runtimeFor(type).run({ spec: work, blobs: inputs });
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       if (job.cancelled) return undefined;
@@ -274,6 +295,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       output = corrupt(output, random);
       result = { ...result, output };
       log("warn", "FAULT INJECTION: output corrupted", { jobId: job.jobId, attempt: job.attempt });
+    }
+    if (options.faults?.corruptShare) {
+      output = corruptShareOf(output, options.faults.corruptShare, type.outputUnitBytes ?? 1, random);
+      result = { ...result, output };
+      log("warn", "FAULT INJECTION: a share of the output altered", { jobId: job.jobId, attempt: job.attempt });
     }
     let price = type.price(offer, spec.data, result.metering);
     if (price > quote) price = quote;

@@ -82,9 +82,18 @@ export const providerConfigSchema = z
     /**
      * Fault injection for simulations and tests ONLY, off by default: a provider that cheats or drops work, run
      * through the same code as an honest one. corruptOutput: probability of altering the output bytes before the
-     * receipt is built; dropJobs: probability of silently ignoring a job.assign.
+     * receipt is built; dropJobs: probability of silently ignoring a job.assign; corruptShare: share of the output's
+     * units (pixels) altered in every result; underwork: probability of running the type's cheaper variant (fewer
+     * samples) while signing for the work asked.
      */
-    faults: z.object({ corruptOutput: probability.optional(), dropJobs: probability.optional() }).optional(),
+    faults: z
+      .object({
+        corruptOutput: probability.optional(),
+        dropJobs: probability.optional(),
+        corruptShare: probability.optional(),
+        underwork: probability.optional(),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     if (Object.keys(config.offers).length === 0) {

@@ -52,6 +52,46 @@ export interface ResourceType<Offer = unknown, Spec = unknown> {
    */
   precheck(spec: Spec, blobs: Blobs): Promise<void>;
   createRuntime(options: { concurrency: number }): ResourceRuntime<Spec>;
+  /**
+   * Optional: a result can be checked by recomputing a random part of it (a render tile's pixels). The customer
+   * checks every result this way before paying, a failing check is fraud evidence the oracles re-check themselves,
+   * and such work needs no audit replica.
+   */
+  readonly recompute?: RecomputeVerifier<Spec>;
+  /**
+   * Optional, for fault injection in tests and simulations only: a cheaper variant of the same work that a lazy
+   * provider might run instead while signing for the original (fewer samples, fewer iterations).
+   */
+  underwork?(spec: Spec): Spec;
+  /** Bytes per independent unit of the output (a pixel's RGBA is 4); fault injection alters whole units. Default 1. */
+  readonly outputUnitBytes?: number;
+}
+
+/** The work a recomputation check needs: the spec as signed, its blobs, and the output claimed for it. */
+export interface RecomputeWork<Spec> {
+  spec: Spec;
+  blobs: Blobs;
+  output: Uint8Array;
+}
+
+/** How hard to check: catch a result that faked at least `minFraudShare` of its units with `detectionTarget`. */
+export interface RecomputePolicy {
+  /** Probability (0 < p < 1) of catching such a result in one check. */
+  detectionTarget: number;
+  /** The smallest share of faked units (0 < f ≤ 1) the target is met for. */
+  minFraudShare: number;
+}
+
+export type RecomputeCheck =
+  | { ok: true; checked: number; ms: number }
+  /** `claim` names the parts that differ: the type's refute() proves it with nothing else but the work. */
+  | { ok: false; checked: number; ms: number; claim: unknown };
+
+export interface RecomputeVerifier<Spec> {
+  /** Recomputes parts chosen with `random` (called only now, after the output exists) and compares them. */
+  check(work: RecomputeWork<Spec>, policy: RecomputePolicy, random: (n: number) => number): Promise<RecomputeCheck>;
+  /** True when recomputing just the parts a claim names shows the output is wrong there; false otherwise. */
+  refute(work: RecomputeWork<Spec>, claim: unknown): Promise<boolean>;
 }
 
 /** A resource type with its generic parameters erased, as the core sees it. */

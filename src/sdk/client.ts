@@ -7,10 +7,13 @@ import {
   escrowAbi,
   getRegisteredProvider,
   type RegisteredProvider,
+  readParameterOr,
+  verificationParameters,
   wrapChainError,
 } from "../chain/index.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { createSessionSigner, type MessageSigner, walletSigner } from "../protocol/index.ts";
+import type { RecomputePolicy } from "../resources/index.ts";
 import { GatewayError } from "./errors.ts";
 import { createGatewayApi, type GatewayApi, type GatewayInfo } from "./gateway-api.ts";
 import { createPayer, type PaymentOutcome, payRound } from "./payer.ts";
@@ -53,6 +56,11 @@ export interface GroundworkClient {
   getSigner(): Promise<MessageSigner>;
   /** A node key's registration, read from chain once per key (only positive answers are cached). */
   getProvider(nodeKey: Hex): Promise<RegisteredProvider | undefined>;
+  /**
+   * How hard results checked by recomputation are checked: the governed detection target and minimum fraud share
+   * (defaultRecomputePolicy where governance has not set them), read once per client.
+   */
+  getRecomputePolicy(): Promise<RecomputePolicy>;
   /** What escrow already redeemed on the (customer, provider) channel. */
   getRedeemed(provider: Hex): Promise<bigint>;
   runJob(params: RunJobParams): Promise<RunJobResult>;
@@ -63,6 +71,12 @@ export interface GroundworkClient {
   /** Resolves once every payment under way has settled; call it before the process exits. */
   settlePayments(): Promise<void>;
 }
+
+/**
+ * Used where governance has not set verification.detectionTargetBps / minFraudShareBps: a result faking 1 % of its
+ * units is caught by one check with probability 99 % (459 units of a tile re-rendered).
+ */
+export const defaultRecomputePolicy: RecomputePolicy = { detectionTarget: 0.99, minFraudShare: 0.01 };
 
 export function createGroundworkClient(options: GroundworkClientOptions): GroundworkClient {
   if (options.account.type !== "local") {
@@ -75,6 +89,7 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
   const now = options.now ?? Date.now;
   const providers = new Map<Hex, Promise<RegisteredProvider | undefined>>();
   const payments = new Set<Promise<unknown>>();
+  let policy: Promise<RecomputePolicy> | undefined;
 
   const client: GroundworkClient = {
     gatewayUrl: options.gatewayUrl,
@@ -140,6 +155,36 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
         );
       }
       return entry;
+    },
+    getRecomputePolicy() {
+      policy ??= (async () => {
+        const store = deployment.contracts.parameters;
+        const bps = (value: number) => BigInt(Math.round(value * 10_000));
+        const [target, share] = await Promise.all([
+          readParameterOr(
+            publicClient,
+            store,
+            verificationParameters.detectionTargetBps,
+            bps(defaultRecomputePolicy.detectionTarget),
+          ),
+          readParameterOr(
+            publicClient,
+            store,
+            verificationParameters.minFraudShareBps,
+            bps(defaultRecomputePolicy.minFraudShare),
+          ),
+        ]);
+        if (target <= 0n || target >= 10_000n || share <= 0n || share > 10_000n) {
+          throw new InvalidInputError("the governed verification parameters are out of range", {
+            details: { detectionTargetBps: target.toString(), minFraudShareBps: share.toString() },
+          });
+        }
+        return { detectionTarget: Number(target) / 10_000, minFraudShare: Number(share) / 10_000 };
+      })();
+      policy.catch(() => {
+        policy = undefined;
+      });
+      return policy;
     },
     async getRedeemed(provider) {
       try {

@@ -49,10 +49,28 @@ export const jobOutcomeSchema = z.object({
 });
 export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
 
+export const gatewayProvidersSchema = z.object({
+  providers: z.array(
+    z
+      .object({
+        nodeKey: z.string(),
+        offers: z.record(z.string(), z.unknown()),
+        capacity: z.number().int(),
+        running: z.number().int(),
+      })
+      .passthrough(),
+  ),
+});
+export type GatewayProvider = z.infer<typeof gatewayProvidersSchema>["providers"][number];
+
 export interface GatewayApi {
   getInfo(): Promise<GatewayInfo>;
+  /** The providers connected now, with their offers, capacity and running attempts. */
+  getProviders(): Promise<GatewayProvider[]>;
   postJob(request: Envelope, options: { timeoutMs: number }): Promise<JobOutcome>;
   postVouchers(submission: Envelope): Promise<void>;
+  /** A claim.fraud: the gateway checks it and answers with the report it signed. */
+  postClaim(claim: Envelope): Promise<{ provider: string; jobId: string; seq: number }>;
 }
 
 /** fetch's error when the socket was closed or reset under a request that got no response. */
@@ -137,10 +155,18 @@ export function createGatewayApi(params: { url: string; fetch?: typeof fetch }):
 
   return {
     getInfo: () => call("/v1/info", { method: "GET", timeoutMs: 15_000 }, gatewayInfoSchema),
+    getProviders: async () =>
+      (await call("/v1/providers", { method: "GET", timeoutMs: 15_000 }, gatewayProvidersSchema)).providers,
     postJob: (request, { timeoutMs }) =>
       call("/v1/jobs", { method: "POST", body: request, timeoutMs }, jobOutcomeSchema),
     async postVouchers(submission) {
       await call("/v1/vouchers", { method: "POST", body: submission, timeoutMs: 15_000 }, z.unknown());
     },
+    postClaim: (claim) =>
+      call(
+        "/v1/claims",
+        { method: "POST", body: claim, timeoutMs: 60_000 },
+        z.object({ provider: z.string(), jobId: z.string(), seq: z.number() }),
+      ),
   };
 }

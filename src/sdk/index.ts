@@ -1,11 +1,24 @@
 // The customer SDK: run work on the network, verify it yourself, pay on delivery.
-export { createGroundworkClient, type GroundworkClient, type GroundworkClientOptions } from "./client.ts";
+export {
+  createGroundworkClient,
+  defaultRecomputePolicy,
+  type GroundworkClient,
+  type GroundworkClientOptions,
+} from "./client.ts";
 export { type RunComputeParams, type RunComputeResult, runCompute } from "./compute.ts";
 export { GatewayError, InsufficientDepositError, JobFailedError, VerificationFailedError } from "./errors.ts";
-export { createGatewayApi, type GatewayApi, type GatewayInfo, type JobOutcome } from "./gateway-api.ts";
+export {
+  createGatewayApi,
+  type GatewayApi,
+  type GatewayInfo,
+  type GatewayProvider,
+  type JobOutcome,
+} from "./gateway-api.ts";
 export { createPayer, type Payer, type PaymentOutcome, payRound, submitVouchers } from "./payer.ts";
 export { createPaymentStore, type PaymentStore, type PaymentStoreOptions } from "./payment-store.ts";
+export { type RenderTileEvent, type RunRenderParams, type RunRenderResult, runRender } from "./render.ts";
 export {
+  type CaughtResult,
   type JobProgressEvent,
   type PaidProvider,
   type RunJobParams,

@@ -1,7 +1,7 @@
 // One job, start to end, for any resource type: ask the gateway, verify what comes back ourselves, and only then pay
 // the agreeing providers with EIP-712 vouchers (pay on delivery, never before; never dissenters or unverifiable
 // results).
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { Hex } from "viem";
 import { GroundworkError, InvalidInputError } from "../core/errors.ts";
 import {
@@ -9,15 +9,16 @@ import {
   type JobRequestBody,
   jobRequestBody,
   messageTypes,
+  type Receipt,
   sha256Hex,
   signEnvelope,
 } from "../protocol/index.ts";
-import { getResourceType } from "../resources/index.ts";
+import { type AnyResourceType, getResourceType } from "../resources/index.ts";
 import type { GroundworkClient } from "./client.ts";
-import { GatewayError, JobFailedError } from "./errors.ts";
+import { GatewayError, JobFailedError, VerificationFailedError } from "./errors.ts";
 import type { JobOutcome } from "./gateway-api.ts";
 import type { PaymentOutcome } from "./payer.ts";
-import { type Verification, verifyJobResults } from "./verify-results.ts";
+import { type Verification, type VerifiedResult, verifyJobResults } from "./verify-results.ts";
 
 export interface RunJobParams {
   /** A resource type this build knows (its name). */
@@ -33,6 +34,13 @@ export interface RunJobParams {
   timeoutMs: number;
   /** Told as the job moves on (the CLI shows these on a terminal). */
   onProgress?: (event: JobProgressEvent) => void;
+  /** Node keys not to give the work to. */
+  exclude?: readonly Hex[];
+  /**
+   * For types checked by recomputation: how many times work is sent again after every result of it was caught
+   * (each time to providers not caught yet). Default 3.
+   */
+  maxRefutedRetries?: number;
   /**
    * "background" (the default): the result is returned as soon as it is verified, and the agreeing providers are
    * paid in the client's next payment round (`result.payment`; `client.settlePayments()` pays what is owed now and
@@ -43,6 +51,7 @@ export interface RunJobParams {
 
 export type JobProgressEvent =
   | { type: "JobSubmitted"; jobId: string }
+  | { type: "ResultRefuted"; jobId: string; provider: Hex; reported: boolean }
   | { type: "ResultsVerified"; jobId: string; accepted: number; dissenters: number; rejected: number }
   | { type: "VouchersSubmitted"; jobId: string; count: number; cost: bigint };
 
@@ -53,10 +62,23 @@ export interface PaidProvider {
   price: bigint;
 }
 
+/** A result that failed the customer's recomputation check: not paid, claimed against at the gateway. */
+export interface CaughtResult {
+  jobId: string;
+  nodeKey: Hex;
+  owner: Hex;
+  /** The gateway took the claim and signed a fraud report (its sequence number). */
+  reportSeq?: number;
+  /** Why the claim could not be filed. */
+  claimError?: string;
+}
+
 export interface RunJobResult {
   jobId: string;
   output: Uint8Array;
   outcome: Record<string, number | string | boolean>;
+  /** What the paid provider measured, as its signed receipt says (the first one's, with replicas). */
+  metering: Receipt["metering"];
   resultDigest: Hex;
   providers: PaidProvider[];
   /** The sum of the providers' prices. */
@@ -70,6 +92,10 @@ export interface RunJobResult {
   audited: boolean;
   verification: Verification;
   timings: { totalMs: number; gatewayMs: number };
+  /** The recomputation check of the paid result(s), for types verified that way: units checked, time it took. */
+  recomputed?: { checked: number; ms: number };
+  /** Results caught by the recomputation check on the way (earlier attempts included): none of them was paid. */
+  caught: CaughtResult[];
   /**
    * Paying the agreeing providers: settled already with payment "await", under way with "background". Never rejects;
    * a failure is in its `error` (the amounts stay promised in the payment store when signed but not delivered).
@@ -109,6 +135,7 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName:
     replicas: params.replicas,
     maxPrice: params.maxPrice.toString(),
     timeoutMs: params.timeoutMs,
+    ...(params.exclude && params.exclude.length > 0 ? { exclude: [...new Set(params.exclude)] } : {}),
   });
   if (!body.success) {
     throw new InvalidInputError("invalid job request", {
@@ -119,8 +146,115 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName:
   return { body: body.data, typeName: type.name };
 }
 
-/** Runs one job through the client's gateway, verifies it and pays the agreeing providers. */
+/** Every result of a job failed the recomputation check: sent again, to others. */
+class AllRefuted extends Error {
+  constructor(readonly caught: CaughtResult[]) {
+    super("every result was refuted");
+  }
+}
+
+/**
+ * Runs one job through the client's gateway, verifies it and pays the agreeing providers. Work whose type is checked
+ * by recomputation is checked here first; when every result fails, the work goes out again as a new job that the
+ * caught providers are excluded from.
+ */
 export async function runJob(client: GroundworkClient, params: RunJobParams): Promise<RunJobResult> {
+  const caught: CaughtResult[] = [];
+  const retries = params.maxRefutedRetries ?? 3;
+  for (let round = 0; ; round++) {
+    const exclude = [...(params.exclude ?? []), ...caught.map((c) => c.nodeKey)];
+    try {
+      const result = await runOnce(client, { ...params, exclude }, caught);
+      return { ...result, reroutes: result.reroutes + round };
+    } catch (error) {
+      if (!(error instanceof AllRefuted)) throw error;
+      caught.push(...error.caught);
+      if (round >= retries) {
+        throw new VerificationFailedError(
+          error.caught[0]?.jobId ?? "",
+          `every result failed the recomputation check, ${round + 1} times`,
+          {
+            rejected: caught.map((c, index) => ({ index, provider: c.nodeKey, reason: "refuted by recomputation" })),
+            hint: "Nothing was paid; the providers caught were reported. Try again later or on another gateway.",
+          },
+        );
+      }
+    }
+  }
+}
+
+/** The recomputation check of every accepted result: which pass, which are caught (and claimed against). */
+async function recomputeCheck(
+  client: GroundworkClient,
+  params: RunJobParams,
+  type: AnyResourceType,
+  accepted: VerifiedResult[],
+  gateway: Hex,
+): Promise<{ passed: VerifiedResult[]; caught: CaughtResult[]; checked: number; ms: number }> {
+  const verifier = type.recompute;
+  if (!verifier) return { passed: accepted, caught: [], checked: 0, ms: 0 };
+  const policy = await client.getRecomputePolicy();
+  const spec = type.specSchema.parse(params.spec);
+  // The parts checked are drawn now, after the result exists, from a source the provider cannot predict.
+  const checks = await Promise.all(
+    accepted.map((r) => verifier.check({ spec, blobs: params.blobs, output: r.output }, policy, randomInt)),
+  );
+  const passed: VerifiedResult[] = [];
+  const caught: CaughtResult[] = [];
+  let checked = 0;
+  let ms = 0;
+  for (const [i, check] of checks.entries()) {
+    const result = accepted[i] as VerifiedResult;
+    checked += check.checked;
+    ms += check.ms;
+    if (check.ok) {
+      passed.push(result);
+      continue;
+    }
+    const entry: CaughtResult = {
+      jobId: result.receipt.jobId,
+      nodeKey: result.receipt.provider,
+      owner: result.receipt.owner,
+    };
+    try {
+      const blobs: Record<string, string> = {};
+      for (const hash of type.blobsOf(spec)) {
+        const bytes = params.blobs.get(hash);
+        if (bytes) blobs[hash] = Buffer.from(bytes).toString("base64");
+      }
+      const claim = await signEnvelope(
+        await client.getSigner(),
+        {
+          type: messageTypes.fraudClaim,
+          body: { result: result.envelope, spec: params.spec, blobs, claim: check.claim },
+          to: gateway,
+        },
+        client.now,
+      );
+      entry.reportSeq = (await client.gateway.postClaim(claim)).seq;
+    } catch (error) {
+      entry.claimError = (error as Error).message;
+    }
+    caught.push(entry);
+    try {
+      params.onProgress?.({
+        type: "ResultRefuted",
+        jobId: entry.jobId,
+        provider: entry.nodeKey,
+        reported: entry.reportSeq !== undefined,
+      });
+    } catch {
+      // a progress callback's failure is not the check's
+    }
+  }
+  return { passed, caught, checked, ms };
+}
+
+async function runOnce(
+  client: GroundworkClient,
+  params: RunJobParams,
+  caughtBefore: readonly CaughtResult[],
+): Promise<RunJobResult> {
   const started = performance.now();
   const { body } = prepareRequest(params);
   const type = getResourceType(body.resourceType);
@@ -173,17 +307,20 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
     rejected: verdict.rejected.length,
   });
 
+  const recomputed = await recomputeCheck(client, params, type, verdict.accepted, info.gateway);
+  if (recomputed.passed.length === 0) throw new AllRefuted(recomputed.caught);
+
   // Pay each agreeing provider its price, capped at what we agreed to pay; one voucher per owner.
   const providers: PaidProvider[] = [];
   const owed = new Map<Hex, bigint>();
-  for (const result of verdict.accepted) {
+  for (const result of recomputed.passed) {
     const quoted = BigInt(result.receipt.price);
     const price = quoted < params.maxPrice ? quoted : params.maxPrice;
     providers.push({ nodeKey: result.receipt.provider, owner: result.receipt.owner, price });
     if (price > 0n) owed.set(result.receipt.owner, (owed.get(result.receipt.owner) ?? 0n) + price);
   }
   const cost = providers.reduce((sum, p) => sum + p.price, 0n);
-  const [first] = verdict.accepted;
+  const [first] = recomputed.passed;
   if (!first) throw new GroundworkError("internal: a verdict without results", { details: { jobId: body.jobId } });
   // Pay on delivery, after the verdict; off the result's critical path unless asked to wait.
   const payment = client.pay(owed, { now: params.payment === "await" }).then((paid) => {
@@ -202,6 +339,7 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
     jobId: body.jobId,
     output: first.output,
     outcome: first.outcome,
+    metering: first.receipt.metering,
     resultDigest: verdict.resultDigest,
     providers,
     cost,
@@ -216,6 +354,8 @@ export async function runJob(client: GroundworkClient, params: RunJobParams): Pr
     audited: outcome.audited,
     verification: verdict.verification,
     timings: { totalMs: performance.now() - started, gatewayMs },
+    ...(type.recompute ? { recomputed: { checked: recomputed.checked, ms: recomputed.ms } } : {}),
+    caught: [...caughtBefore, ...recomputed.caught],
     payment,
   };
 }

@@ -10,6 +10,7 @@ import { localnetStatePath } from "../../localnet/index.ts";
 import {
   createGroundworkClient,
   createPaymentStore,
+  type GroundworkClient,
   JobFailedError,
   type JobProgressEvent,
   type PaymentStore,
@@ -22,6 +23,20 @@ import { formatToken, parseTokenAmount } from "../format.ts";
 const localnetSchema = z.object({
   services: z.array(z.object({ name: z.string(), url: z.string() }).passthrough()),
 });
+
+/** The SDK client of this home's account (it signs requests and vouchers) for `gatewayUrl`. */
+export async function createCustomerClient(ctx: CliContext, gatewayUrl: string): Promise<GroundworkClient> {
+  const deployment = ctx.deployment();
+  const { wallet } = await ctx.wallet();
+  if (wallet.account.type !== "local") throw new StateError("this account cannot sign locally");
+  return createGroundworkClient({
+    gatewayUrl,
+    account: wallet.account,
+    deployment,
+    publicClient: ctx.publicClient(),
+    paymentStore: customerPaymentStore(ctx.options.home, deployment),
+  });
+}
 
 /** --gateway > GW_GATEWAY_URL > the gateway of the local network started from this home. */
 export function resolveGatewayUrl(flag: string | undefined, ctx: Pick<CliContext, "env" | "options">): string {
@@ -101,16 +116,7 @@ export const computeRunCommand = defineCommand({
     const maxPrice = parseTokenAmount((values["max-price"] as string | undefined) ?? "1", "--max-price");
     const gatewayUrl = resolveGatewayUrl(values.gateway as string | undefined, ctx);
 
-    const deployment = ctx.deployment();
-    const { wallet } = await ctx.wallet();
-    if (wallet.account.type !== "local") throw new StateError("this account cannot sign locally");
-    const client = createGroundworkClient({
-      gatewayUrl,
-      account: wallet.account,
-      deployment,
-      publicClient: ctx.publicClient(),
-      paymentStore: customerPaymentStore(ctx.options.home, deployment),
-    });
+    const client = await createCustomerClient(ctx, gatewayUrl);
     const tty = !ctx.options.json && process.stderr.isTTY === true;
     const progress = (event: JobProgressEvent) => {
       if (!tty) return;
@@ -119,7 +125,9 @@ export const computeRunCommand = defineCommand({
           ? `job ${event.jobId} sent to ${gatewayUrl}`
           : event.type === "ResultsVerified"
             ? `verified: ${event.accepted} agreeing, ${event.dissenters} dissenting, ${event.rejected} rejected`
-            : `paid ${formatToken(event.cost)} GWK (${event.count} voucher${event.count === 1 ? "" : "s"})`;
+            : event.type === "ResultRefuted"
+              ? `a result from ${event.provider.slice(0, 10)} failed the recomputation check`
+              : `paid ${formatToken(event.cost)} GWK (${event.count} voucher${event.count === 1 ? "" : "s"})`;
       process.stderr.write(`gw: ${line}\n`);
     };
     const result = await runCompute(client, {

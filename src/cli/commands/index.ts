@@ -29,6 +29,7 @@ import { providerStakeCommand } from "./provider-stake.ts";
 import { providerStartCommand } from "./provider-start.ts";
 import { providerStatusCommand } from "./provider-status.ts";
 import { providerUnbondCommand } from "./provider-unbond.ts";
+import { renderCommand } from "./render.ts";
 import { simCommand } from "./sim.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
@@ -43,6 +44,7 @@ export const commands: Command[] = [
   accountDepositCommand,
   accountWithdrawCommand,
   computeRunCommand,
+  renderCommand,
   gatewayStartCommand,
   oracleStartCommand,
   oracleVerifyCommand,

@@ -7,7 +7,7 @@ export const startCommand = defineCommand({
   words: ["start"],
   summary: "run a local network (chain, contracts, gateway, providers, 3 oracles) in the foreground",
   usage:
-    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4]",
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },
@@ -16,6 +16,7 @@ export const startCommand = defineCommand({
     "epoch-seconds": { type: "string" },
     "audit-share-bps": { type: "string" },
     "max-attempts": { type: "string" },
+    "provider-capacity": { type: "string" },
   },
   async run(ctx, { values }) {
     const network = await startLocalNetwork({
@@ -31,6 +32,9 @@ export const startCommand = defineCommand({
       ...(values["max-attempts"] === undefined
         ? {}
         : { maxAttempts: parseIntegerFlag(values["max-attempts"], "max-attempts", 4, 1, 100) }),
+      ...(values["provider-capacity"] === undefined
+        ? {}
+        : { providerCapacity: parseIntegerFlag(values["provider-capacity"], "provider-capacity", 2, 1, 64) }),
       log: ctx.log,
     });
     const { deployment } = network;
@@ -64,6 +68,7 @@ export const startCommand = defineCommand({
         `  export GW_PASSWORD_FILE=${network.passwordFile}`,
         "  npx gw status",
         "  npx gw compute run job.wasm --input data.bin",
+        "  npx gw render scene.glb --frames 1-24 --size 640x360 --spp 64 --out frames",
         `Logs: ${ctx.options.home}/logs. State: ${localnetStatePath(ctx.options.home)}. Ctrl-C stops everything.`,
       ];
       process.stdout.write(`${lines.join("\n")}\n`);

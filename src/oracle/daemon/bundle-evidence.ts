@@ -4,7 +4,7 @@ import type { Hex } from "viem";
 import type { Envelope } from "../../protocol/index.ts";
 import { aggregateLiveness as aggregateRecords } from "../aggregate-liveness.ts";
 import type { NodeLiveness, ProvenFraud } from "../epoch-types.ts";
-import { verifyPong as verifyPongEnvelope, verifyFraudReport as verifyReport } from "../evidence/index.ts";
+import { verifyPong as verifyPongEnvelope, verifyAnyFraudReport as verifyReport } from "../evidence/index.ts";
 
 export { computeEpoch } from "../compute-epoch.ts";
 
@@ -50,7 +50,7 @@ export function aggregateLiveness(
 
 /**
  * The fraud a gateway's signed report proves: its dissenters, when the evidence holds (provider signatures, one job,
- * a deterministic signed majority). Dissenters not in the registry snapshot cannot be penalised and are left out.
+ * a deterministic signed majority, or a claim that recomputing disproves). Dissenters not in the registry snapshot cannot be penalised and are left out.
  */
 export async function verifyFraudReport(
   report: Envelope,
@@ -58,7 +58,7 @@ export async function verifyFraudReport(
 ): Promise<ProvenFraud[]> {
   try {
     // Any gateway's signature counts here: the proof is the providers' own signed, contradicting results.
-    const verified = verifyReport(report, { gatewayKeys: [report.from] });
+    const verified = await verifyReport(report, { gatewayKeys: [report.from] });
     return verified.dissenters
       .filter((nodeKey) => context.providers.has(nodeKey))
       .map((nodeKey) => ({ nodeKey, jobId: verified.jobId }));

@@ -5,8 +5,9 @@ import type { KeyObject } from "node:crypto";
 import type { Hex } from "viem";
 import { nodePublicKeyObject, type ReplayGuard } from "../../protocol/index.ts";
 import { EvidenceRejectedError, type EvidenceRejectReason } from "./evidence-error.ts";
-import { type VerifiedFraud, verifyFraudReport } from "./verify-fraud-report.ts";
+import type { VerifiedFraud } from "./verify-fraud-report.ts";
 import { pongSignatureValid, readPong, type VerifiedPong } from "./verify-pong.ts";
+import { verifyAnyFraudReport } from "./verify-recompute-fraud.ts";
 
 export interface IntakeOptions {
   /** This oracle's address: pongs must name it. */
@@ -49,7 +50,7 @@ export interface IntakeStats {
 export interface Intake {
   /** Verifies pongs (envelope objects or their JSON text): shape, recipient, freshness, body, oracle, challenge, signature, registration, replay. */
   acceptPongs(envelopes: readonly unknown[]): Promise<IntakeBatch<VerifiedPong>>;
-  /** Verifies fraud reports (verifyFraudReport), that every dissenter is registered, and counts each report once. */
+  /** Verifies fraud reports (by majority or by recomputation), that every dissenter is registered, and counts each report once. */
   acceptFraudReports(envelopes: readonly unknown[]): Promise<IntakeBatch<VerifiedFraud>>;
   /** Totals since the intake was created. */
   stats(): IntakeStats;
@@ -157,7 +158,7 @@ export function createIntake(options: IntakeOptions): Intake {
       for (let index = 0; index < envelopes.length; index++) {
         try {
           // Replay last: a report whose dissenters are unknown must not burn its nonce.
-          const fraud = verifyFraudReport(envelopes[index], { gatewayKeys });
+          const fraud = await verifyAnyFraudReport(envelopes[index], { gatewayKeys });
           for (const nodeKey of fraud.dissenters) {
             if (!(await registration(nodeKey, at)).registered) {
               throw new EvidenceRejectedError("not-registered", "a dissenter's node key is not registered", {

@@ -26,7 +26,13 @@ export type EvidenceRejectReason =
   /** No digest is shared by ⌊n/2⌋+1 distinct providers, or the report names another majority digest. */
   | "no-majority"
   /** The listed dissenters are not exactly the providers whose digest differs, or there are none. */
-  | "dissenters-mismatch";
+  | "dissenters-mismatch"
+  /** A recompute report names a resource type whose results cannot be checked by recomputation. */
+  | "not-recomputable"
+  /** A recompute report's spec does not hash to the receipt's specHash, or a blob not to its key. */
+  | "spec-mismatch"
+  /** Recomputing the parts a claim names gives the same bytes as the provider's output: no fraud shown. */
+  | "claim-not-proven";
 
 export class EvidenceRejectedError extends InvalidInputError {
   override name = "EvidenceRejectedError";

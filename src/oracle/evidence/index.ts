@@ -10,3 +10,10 @@ export {
 export { EvidenceRejectedError, type EvidenceRejectReason } from "./evidence-error.ts";
 export { type VerifiedFraud, type VerifyFraudReportOptions, verifyFraudReport } from "./verify-fraud-report.ts";
 export { type VerifiedPong, type VerifyPongOptions, verifyPong } from "./verify-pong.ts";
+export {
+  type ProvenRecomputeFraud,
+  proveRecomputeFraud,
+  type RecomputeEvidence,
+  verifyAnyFraudReport,
+  verifyRecomputeFraudReport,
+} from "./verify-recompute-fraud.ts";

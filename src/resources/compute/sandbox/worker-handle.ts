@@ -1,7 +1,8 @@
 // One job worker thread seen from the provider's side: start it, hand it a job under a wall-clock limit, and kill it
 // (worker.terminate) when the job runs over, so a guest that spins forever never blocks the provider's event loop.
-import { type ResourceLimits, Worker } from "node:worker_threads";
+import type { ResourceLimits, Worker } from "node:worker_threads";
 import type { GroundworkError } from "../../../core/errors.ts";
+import { startModuleWorker } from "../../../core/start-worker.ts";
 import {
   type PartialJobOutput,
   SandboxInvalidModuleError,
@@ -29,15 +30,8 @@ const workerLimits: ResourceLimits = { maxOldGenerationSizeMb: 96, maxYoungGener
 
 function startWorker(): Worker {
   const options = { execArgv: [], resourceLimits: workerLimits };
-  if (import.meta.url.endsWith(".ts")) {
-    // Run from source through tsx: Node 20 does not apply the parent's `--import tsx` to a worker's entry module, so
-    // the worker registers tsx itself before importing its body.
-    const tsx = import.meta.resolve("tsx/esm/api");
-    const body = new URL("./job-worker.ts", import.meta.url).href;
-    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(body)}); });`;
-    return new Worker(code, { ...options, eval: true });
-  }
-  return new Worker(new URL("./job-worker.js", import.meta.url), options);
+  const ts = import.meta.url.endsWith(".ts");
+  return startModuleWorker(new URL(ts ? "./job-worker.ts" : "./job-worker.js", import.meta.url), options);
 }
 
 function fromWire(wire: WireError, partial: PartialJobOutput | undefined): GroundworkError {

@@ -1,0 +1,118 @@
+// Render: the same frame set rendered by one local process on one core, then through the network with 2 and with 4
+// providers (each one job at a time: one core each), every tile spot-checked by the customer. Prints
+// samplesPerSecPerCore (the local single-thread speed), speedup2 and speedup4 (local time ÷ network time) and
+// verifyOverhead (customer's re-render time ÷ the providers' render time). The spp is calibrated so that one tile takes
+// about --tile-seconds on one core: dispatch then costs a negligible share of a tile.
+// `npm run bench -- render [--scene examples/scenes/cornell-box.glb] [--size 512x256] [--tile 128] [--frames 0-1]
+//   [--tile-seconds 1] [--spp N]`
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseUnits } from "viem";
+import { createTilePool, parseFrames, parseSize, planTiles, renderLocal } from "../src/resources/render/index.ts";
+import { runRender } from "../src/sdk/index.ts";
+import { type BenchNetwork, log, round, startBenchNetwork } from "./lib/network.ts";
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+const digest = (png: Buffer) => createHash("sha256").update(png).digest("hex");
+
+export default async function renderBench(args: string[]): Promise<Record<string, unknown>> {
+  const scenePath = option(args, "scene") ?? join(import.meta.dirname, "..", "examples", "scenes", "cornell-box.glb");
+  const scene = new Uint8Array(readFileSync(scenePath));
+  const { width, height } = parseSize(option(args, "size") ?? "512x256");
+  const tile = Number(option(args, "tile") ?? 128);
+  const frames = parseFrames(option(args, "frames") ?? "0-1");
+  const tileSeconds = Number(option(args, "tile-seconds") ?? 1);
+  const tiles = planTiles(width, height, tile);
+  const tilePixels = Math.max(...tiles.map((t) => t.w * t.h));
+
+  // ---- one local process on one core: a warm worker (tracer compiled, scene parsed), as a long render has it
+  const pool = createTilePool({ size: 1 });
+  const localPngs = new Map<number, string>();
+  let local: Awaited<ReturnType<typeof renderLocal>>;
+  let spp = Number(option(args, "spp") ?? 0);
+  try {
+    const warm = { scene, frames: [frames[0] ?? 0], width, height, spp: 1, tile };
+    await renderLocal(warm, { pool, onFrame: () => {} });
+    if (!spp) {
+      // Calibrate: the spp that makes one tile last ~tileSeconds on one core.
+      const probe = await renderLocal({ ...warm, spp: 2 }, { pool, onFrame: () => {} });
+      const rate = probe.samples / (probe.ms / 1000);
+      spp = Math.max(1, Math.round((rate * tileSeconds) / tilePixels));
+      log(`calibration: ${Math.round(rate).toLocaleString("en")} samples/s on one thread → spp ${spp}`);
+    }
+    local = await renderLocal(
+      { scene, frames, width, height, spp, tile },
+      { pool, onFrame: (f, png) => void localPngs.set(f, digest(png)) },
+    );
+  } finally {
+    await pool.close();
+  }
+  const plan = { scene, frames, width, height, spp, tile };
+  const samplesPerSecPerCore = local.samples / (local.ms / 1000);
+  log(
+    `local: ${local.tiles} tiles in ${(local.ms / 1000).toFixed(1)} s, ${Math.round(samplesPerSecPerCore)} samples/s`,
+  );
+
+  const network = async (providers: number) => {
+    let net: BenchNetwork | undefined;
+    try {
+      net = await startBenchNetwork({ providers, providerCapacity: 1 });
+      const client = net.client();
+      const pngs = new Map<number, string>();
+      // Warm every provider's worker and scene cache first, as a long render would have them.
+      await runRender(client, {
+        ...plan,
+        frames: [frames[0] ?? 0],
+        spp: 1,
+        maxPrice: parseUnits("10", 18),
+        timeoutMs: 600_000,
+        parallel: providers * 2,
+        onFrame: () => {},
+      });
+      const result = await runRender(client, {
+        ...plan,
+        maxPrice: parseUnits("10", 18),
+        timeoutMs: 600_000,
+        parallel: providers + 1,
+        onFrame: (f, png) => void pngs.set(f, digest(png)),
+      });
+      await client.settlePayments();
+      const identical = frames.every((f) => pngs.get(f) === localPngs.get(f));
+      log(
+        `${providers} providers: ${(result.ms / 1000).toFixed(1)} s, identical to local: ${identical}, ` +
+          `verify ${Math.round(result.verification.verifyMs)} ms of ${Math.round(result.verification.renderMs)} ms rendering`,
+      );
+      return { ms: result.ms, identical, verification: result.verification, caught: result.caught.length };
+    } finally {
+      await net?.stop();
+    }
+  };
+  const two = await network(2);
+  const four = await network(4);
+  const verifyMs = two.verification.verifyMs + four.verification.verifyMs;
+  const renderMs = two.verification.renderMs + four.verification.renderMs;
+  return {
+    scene: scenePath.split("/").at(-1),
+    size: `${width}x${height}`,
+    frames: frames.length,
+    tiles: local.tiles,
+    tile,
+    spp,
+    samples: local.samples,
+    localMs: Math.round(local.ms),
+    network2Ms: Math.round(two.ms),
+    network4Ms: Math.round(four.ms),
+    samplesPerSecPerCore: Math.round(samplesPerSecPerCore),
+    speedup2: round(local.ms / two.ms),
+    speedup4: round(local.ms / four.ms),
+    verifyOverhead: round(verifyMs / renderMs, 4),
+    pixelsCheckedPerTile: Math.round(two.verification.pixelsChecked / local.tiles),
+    identicalToLocal: two.identical && four.identical,
+    caught: two.caught + four.caught,
+  };
+}
