@@ -53,3 +53,4 @@ export {
   verifyNodeSignature,
 } from "./node-key.ts";
 export { createReplayGuard, type ReplayGuard } from "./replay-guard.ts";
+export { createSignatureVerifyPool, type SignatureVerifyPool } from "./verify-pool.ts";
