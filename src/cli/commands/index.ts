@@ -7,6 +7,9 @@ import { accountImportCommand } from "./account-import.ts";
 import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
+import { coverageMapCommand } from "./coverage-map.ts";
+import { coverageStatusCommand } from "./coverage-status.ts";
+import { coverageWitnessesCommand } from "./coverage-witnesses.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
 import { govDelegateCommand } from "./gov-delegate.ts";
 import { govExecuteCommand } from "./gov-execute.ts";
@@ -58,4 +61,7 @@ export const commands: Command[] = [
   govExecuteCommand,
   govStatusCommand,
   simCommand,
+  coverageStatusCommand,
+  coverageMapCommand,
+  coverageWitnessesCommand,
 ];

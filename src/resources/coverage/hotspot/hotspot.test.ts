@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { privateKeyToAccount } from "viem/accounts";
 import { installErrorHandling } from "../../../oracle/daemon/index.ts";
 import { nodeKeyFromSeed, walletSigner } from "../../../protocol/index.ts";
+import { runGw, tempHome } from "../../../testing/index.ts";
 import { createCoverageOracle } from "../oracle/index.ts";
 import { defaultPocParams } from "../poc/index.ts";
 import { createRfWorld, createSimulatedRadio } from "../radio/index.ts";
@@ -17,9 +18,9 @@ import { startHotspot } from "./hotspot.ts";
 
 test("five hotspots a kilometre apart beacon, witness each other and all earn; a forged report is refused", async () => {
   const account = privateKeyToAccount(`0x${"11".repeat(32)}`);
-  const params = { ...defaultPocParams, maxReportDelayMs: 1_500 };
-  const epochMs = 6_000;
-  const genesisMs = Date.now() + 1_000;
+  const params = { ...defaultPocParams, maxReportDelayMs: 3_000 };
+  const epochMs = 10_000;
+  const genesisMs = Date.now() + 4_000; // time to fetch assignments before the first slot
   const sites = Array.from({ length: 5 }, (_, i) => ({ lat: 46.2 + i * 0.009, lng: 6.14 }));
   const keys = sites.map((_, i) => nodeKeyFromSeed(new Uint8Array(32).fill(i + 1)));
   const oracle = createCoverageOracle({
@@ -79,7 +80,8 @@ test("five hotspots a kilometre apart beacon, witness each other and all earn; a
     assert.equal(result.hotspots.length, 5, JSON.stringify(result.stats));
     for (const h of result.hotspots) {
       assert.equal(h.flag, undefined, `${h.nodeKey} flagged`);
-      assert.ok(h.weight > 0n, `${h.nodeKey} earned nothing`);
+      const reasons = result.witnesses.filter((w) => w.witness === h.nodeKey || w.beaconer === h.nodeKey);
+      assert.ok(h.weight > 0n, `${h.nodeKey} earned nothing: ${JSON.stringify(reasons.map((w) => w.reason ?? "ok"))}`);
     }
     assert.ok(result.stats.rewarded >= 8, `rewarded ${result.stats.rewarded}`);
     // Every hotspot beaconed in epoch 0 (some may already have beaconed in epoch 1 too).
@@ -93,6 +95,27 @@ test("five hotspots a kilometre apart beacon, witness each other and all earn; a
       map.hexes.reduce((sum, h) => sum + h.hotspots, 0),
       5,
     );
+    // The CLI reads the same verdicts over HTTP.
+    const home = tempHome();
+    try {
+      const gw = (args: string[]) => runGw([...args, "--oracle", url, "--json"], { env: { GW_HOME: home.path } });
+      const status = await gw(["coverage", "status", "--hotspot", keys[0]?.publicKey as string]);
+      assert.equal(status.code, 0, status.stderr);
+      const s = status.json as { latestJudged: { epoch: number }; hotspot: { nodeKey: string; weight: string } };
+      assert.equal(s.latestJudged.epoch, 0);
+      assert.ok(BigInt(s.hotspot.weight) > 0n);
+      const mapped = await gw(["coverage", "map", "--resolution", "10"]);
+      assert.equal(mapped.code, 0, mapped.stderr);
+      assert.equal((mapped.json as { hexes: { hotspots: number }[] }).hexes.length, 5);
+      const seen = await gw(["coverage", "witnesses", "--hotspot", keys[2]?.publicKey as string]);
+      assert.equal(seen.code, 0, seen.stderr);
+      const rows = (seen.json as { witnesses: { rewarded: boolean }[] }).witnesses;
+      assert.ok(rows.length >= 2 && rows.some((w) => w.rewarded));
+      const bad = await gw(["coverage", "status", "--hotspot", "0x12"]);
+      assert.equal(bad.code, 2);
+    } finally {
+      home.remove();
+    }
   } finally {
     await Promise.all(hotspots.map((h) => h.close()));
     server.close();
