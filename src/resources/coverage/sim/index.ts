@@ -1,5 +1,7 @@
 // Coverage simulations: an adversarial population of hotspots on the simulated RF world, one epoch of proof of
 // coverage over it, and what the validators caught.
+
+export { formatCoverageReport } from "./format-scenario-report.ts";
 export {
   createHotspotPopulation,
   type HotspotKind,
