@@ -10,9 +10,7 @@ const key = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
 test("ten hotspots stacked in one hex earn together what one hotspot there earns", () => {
   const hex10 = latLngToCell(45.5, -73.6, 10);
   const cells = new Map<Hex, string>();
-  cellToChildren(hex10, 12)
-    .slice(0, 10)
-    .forEach((c, i) => cells.set(key(i), c));
+  for (const [i, c] of cellToChildren(hex10, 12).slice(0, 10).entries()) cells.set(key(i), c);
   cells.set(key(50), latLngToCell(45.9, -73.2, 12)); // one hotspot alone, far away
   const { scalePpm } = densityScale(cells, defaultPocParams.density);
   let stacked = 0;
