@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Hex } from "viem";
 import { computeEpoch, EpochInputError } from "./compute-epoch.ts";
+import { serializeResult } from "./daemon/index.ts";
 import type { EpochInputs } from "./epoch-types.ts";
 
 const node = (c: string) => `0x${c.repeat(64)}` as Hex;
@@ -86,4 +87,14 @@ test("components that overspend the emission, name unknown nodes or repeat a nam
     () => computeEpoch(twice),
     (e) => e instanceof EpochInputError && e.reason === "invalid-component",
   );
+});
+
+test("an epoch with components serializes to JSON with the component amounts as decimal strings", () => {
+  const result = computeEpoch(
+    inputs([{ name: "coverage", shareBps: 2000n, weights: [{ nodeKey: node("1"), weight: 1n }] }]),
+  );
+  const json = JSON.parse(JSON.stringify(serializeResult(result))) as {
+    owners: { owner: string; components?: Record<string, string> }[];
+  };
+  assert.equal(json.owners.find((o) => o.owner === addr("a"))?.components?.coverage, "200000");
 });

@@ -80,7 +80,8 @@ export function startHotspot(options: HotspotOptions): Hotspot {
     );
   }
 
-  async function fetchAssignment(epoch: number): Promise<BeaconAssignment | undefined> {
+  /** The assignment; null when an oracle says this hotspot does not beacon; undefined when none could be had. */
+  async function fetchAssignment(epoch: number): Promise<BeaconAssignment | null | undefined> {
     for (const url of options.oracles) {
       const request = await signEnvelope(signer, { type: assignmentRequestType, body: { epoch } }, now);
       let response: Awaited<ReturnType<typeof requestJson>>;
@@ -89,7 +90,7 @@ export function startHotspot(options: HotspotOptions): Hotspot {
       } catch {
         continue;
       }
-      if (response.status === 404) return undefined;
+      if (response.status === 404) return null;
       const envelope = envelopeSchema.safeParse(response.json);
       const body = beaconAssignmentBody.safeParse(envelope.success ? envelope.data.body : undefined);
       if (
@@ -162,8 +163,9 @@ export function startHotspot(options: HotspotOptions): Hotspot {
       if (epoch < 0 || asked.has(epoch) || closed) continue;
       asked.add(epoch);
       const assignment = await fetchAssignment(epoch).catch(() => undefined);
+      if (assignment === null) continue; // not beaconing this epoch
       if (!assignment) {
-        asked.delete(epoch); // no oracle answered or nothing assigned: ask again next round
+        asked.delete(epoch); // no oracle gave a valid answer: ask again next round
         continue;
       }
       const delay = assignment.slotMs - now() - LEAD_MS;
