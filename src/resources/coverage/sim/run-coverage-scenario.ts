@@ -252,17 +252,6 @@ export async function runCoverageScenario(options: CoverageScenarioOptions): Pro
   const result = await validateCoverageEpoch(evidence, timedVerify);
   const epochSeconds = (performance.now() - v0) / 1000;
   progress(`validated in ${epochSeconds.toFixed(1)} s (${verifySeconds.toFixed(1)} s verifying signatures)`);
-  if (process.env.GW_COVERAGE_DEBUG) {
-    for (const h of hotspots) {
-      const c = result.hotspots.find((x) => x.nodeKey === h.nodeKey);
-      if ((h.kind.includes("spoofer") || h.kind.includes("ring")) !== (c?.flag !== undefined)) {
-        const links = result.witnesses.filter((w) => w.witness === h.nodeKey || w.beaconer === h.nodeKey);
-        progress(
-          `missed ${h.kind} ${JSON.stringify(c ?? null, (_k, v) => (typeof v === "bigint" ? v.toString() : v))} ${JSON.stringify(links.map((l) => [l.witness === h.nodeKey ? "w" : "b", l.reason ?? "ok", l.distanceM]))}`,
-        );
-      }
-    }
-  }
   return score(options, population.counts, population.regionKm, evidence.beacons.length, result, {
     replayedSent,
     forgedSent,
