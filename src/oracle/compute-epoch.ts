@@ -13,7 +13,10 @@
 //    revenue × burnBps × workEmissionCapBps / 10⁸).
 // 3. Liveness pool = emission − work pool. Each unpenalised node with stake and at least one challenge weighs
 //    stake × uptimeBps, uptimeBps = ⌊answered × 10⁴ / challenged⌋; liveness = pool × weight / Σ weights.
-// 4. unallocated = emission − Σ work − Σ liveness (caps, floors, nobody eligible): it stays in Rewards.
+// 3b. Reward components (resource types' own evidence, e.g. proofs of coverage): each takes
+//    emission × shareBps / 10⁴ out of the liveness pool and splits it over unpenalised nodes by its weights;
+//    Σ shareBps + workShareBps ≤ 10⁴.
+// 4. unallocated = emission − Σ work − Σ liveness − Σ components (caps, floors, nobody eligible): it stays in Rewards.
 // 5. Leaves: every owner in `previous` or paid now, sorted by address (lower-case), cumulative = previous + reward;
 //    no leaves gives the zero root. Jail and slash lists are sorted by node key.
 import type { Hex } from "viem";
@@ -33,7 +36,8 @@ export type EpochInputProblem =
   | "duplicate-liveness"
   | "unknown-node"
   | "invalid-liveness"
-  | "invalid-fraud";
+  | "invalid-fraud"
+  | "invalid-component";
 
 /** The epoch's inputs are inconsistent or out of range; nothing was computed. `reason` names the problem. */
 export class EpochInputError extends InvalidInputError {
@@ -281,7 +285,61 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
   }
 
   // ---- liveness rewards: stake × uptimeBps over unpenalised, challenged nodes
-  const livenessPool = emission - workPool;
+  // ---- resource types' reward components: their pools come out of what would go to liveness
+  const components = inputs.components ?? [];
+  const componentRewards = new Map<string, bigint[]>();
+  let componentPools = 0n;
+  let componentPaid = 0n;
+  const names = new Set<string>();
+  for (const component of components) {
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(component.name) || names.has(component.name)) {
+      throw new EpochInputError("invalid-component", "reward components need distinct lower-case names", {
+        name: component.name,
+      });
+    }
+    names.add(component.name);
+    const share = component.shareBps;
+    if (typeof share !== "bigint" || share < 0n) {
+      throw new EpochInputError("invalid-component", "a component's shareBps is a non-negative bigint", {
+        name: component.name,
+      });
+    }
+    componentPools += share;
+    const weightOf: bigint[] = new Array(n).fill(0n);
+    let total = 0n;
+    for (const entry of component.weights) {
+      const i = findNode(entry.nodeKey, -1);
+      if (i < 0) {
+        throw new EpochInputError("unknown-node", "a reward component names a node not in the registry snapshot", {
+          name: component.name,
+          nodeKey: entry.nodeKey,
+        });
+      }
+      const w = checkAmount(entry.weight, "component weight", { name: component.name, nodeKey: entry.nodeKey });
+      if (jailed[i]) continue;
+      weightOf[i] = (weightOf[i] as bigint) + w;
+      total += w;
+    }
+    const pool = (emission * share) / BPS;
+    const rewards: bigint[] = new Array(n).fill(0n);
+    if (total > 0n) {
+      for (let i = 0; i < n; i++) {
+        const w = weightOf[i] as bigint;
+        if (w === 0n) continue;
+        const r = (pool * w) / total;
+        rewards[i] = r;
+        componentPaid += r;
+      }
+    }
+    componentRewards.set(component.name, rewards);
+  }
+  if (componentPools + params.workShareBps > BPS) {
+    throw new EpochInputError("invalid-component", "reward components and work share exceed the emission", {
+      workShareBps: String(params.workShareBps),
+      componentShareBps: String(componentPools),
+    });
+  }
+  const livenessPool = emission - workPool - (emission * componentPools) / BPS;
   const weights: bigint[] = new Array(n);
   const bpsBig: bigint[] = [];
   let totalWeight = 0n;
@@ -317,6 +375,22 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     livenessPaid += reward;
   }
 
+  // ---- components per owner (only when the epoch has components, so other epochs' output is unchanged)
+  const ownerComponents: (Record<string, bigint> | undefined)[] = new Array(m);
+  if (components.length > 0) {
+    for (let o = 0; o < m; o++) {
+      ownerComponents[o] = Object.fromEntries(components.map((component) => [component.name, 0n]));
+    }
+    for (const [name, rewards] of componentRewards) {
+      for (let i = 0; i < n; i++) {
+        const r = rewards[i] as bigint;
+        if (r === 0n) continue;
+        const row = ownerComponents[nodeOwner[i] as number] as Record<string, bigint>;
+        row[name] = (row[name] as bigint) + r;
+      }
+    }
+  }
+
   // ---- leaves: merge the sorted previous leaves with this epoch's (sorted) owners
   const prev = previousLeaves(inputs.previous);
   const leaves: EpochResult["leaves"] = [];
@@ -340,13 +414,23 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     }
     const w = work[o] as bigint;
     const l = ownerLiveness[o] as bigint;
-    const reward = w + l;
+    const c = ownerComponents[o];
+    let reward = w + l;
+    if (c) for (const amount of Object.values(c)) reward += amount;
     const cumulative = before + reward;
     if (paidBefore || reward > 0n) {
       leaves.push({ account, cumulativeAmount: cumulative });
       cumulativeTotal += cumulative;
     }
-    ownerRows[o] = { owner: account, revenue: revenue[o] as bigint, work: w, liveness: l, reward, cumulative };
+    ownerRows[o] = {
+      owner: account,
+      revenue: revenue[o] as bigint,
+      work: w,
+      liveness: l,
+      ...(c ? { components: c } : {}),
+      reward,
+      cumulative,
+    };
   }
   for (; p < prev.accounts.length; p++) {
     const amount = prev.amounts[p] as bigint;
@@ -374,6 +458,13 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
       jailed: jailed[i] === 1,
       slashed,
       fraudJobs: jobs,
+      ...(components.length > 0
+        ? {
+            components: Object.fromEntries(
+              [...componentRewards].map(([name, rewards]) => [name, rewards[i] as bigint]),
+            ),
+          }
+        : {}),
     };
   }
 
@@ -386,6 +477,6 @@ export function computeEpoch(inputs: EpochInputs): EpochResult {
     slashes,
     owners: ownerRows,
     nodes: nodeRows,
-    unallocated: emission - workPaid - livenessPaid,
+    unallocated: emission - workPaid - livenessPaid - componentPaid,
   };
 }

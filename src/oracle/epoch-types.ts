@@ -31,6 +31,17 @@ export interface ProvenFraud {
   jobId: string;
 }
 
+/**
+ * A share of the emission that a resource type pays by its own evidence (coverage proofs, storage proofs, …): the
+ * pool is emission × shareBps / 10⁴, split over unpenalised nodes in proportion to `weights`.
+ */
+export interface RewardComponent {
+  /** Lower-case name, unique among the epoch's components. */
+  name: string;
+  shareBps: bigint;
+  weights: { nodeKey: Hex; weight: bigint }[];
+}
+
 export interface EpochInputs {
   epoch: number;
   startTime: number;
@@ -44,6 +55,8 @@ export interface EpochInputs {
   fraud: ProvenFraud[];
   /** The previous epoch's leaves: owner → cumulative amount. */
   previous: ReadonlyMap<Hex, bigint>;
+  /** Resource types' own reward components; their pools come out of the liveness pool. */
+  components?: RewardComponent[];
 }
 
 export interface OwnerBreakdown {
@@ -51,7 +64,9 @@ export interface OwnerBreakdown {
   revenue: bigint;
   work: bigint;
   liveness: bigint;
-  /** This epoch's reward (work + liveness). */
+  /** Per reward component, when the epoch has components. */
+  components?: Record<string, bigint>;
+  /** This epoch's reward (work + liveness + components). */
   reward: bigint;
   cumulative: bigint;
 }
@@ -64,6 +79,8 @@ export interface NodeBreakdown {
   jailed: boolean;
   slashed: bigint;
   fraudJobs: number;
+  /** Per reward component, when the epoch has components. */
+  components?: Record<string, bigint>;
 }
 
 export interface EpochResult {

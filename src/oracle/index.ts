@@ -11,6 +11,7 @@ export type {
   OwnerBreakdown,
   ProvenFraud,
   ProviderSnapshot,
+  RewardComponent,
 } from "./epoch-types.ts";
 export {
   createIntake,

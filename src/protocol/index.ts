@@ -66,3 +66,4 @@ export {
   sessionStatement,
   verifySessionSignature,
 } from "./session-key.ts";
+export { createSignatureVerifyPool, type SignatureVerifyPool } from "./verify-pool.ts";

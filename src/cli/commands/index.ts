@@ -9,8 +9,11 @@ import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
 import { coverageDeviceCreateCommand } from "./coverage-device-create.ts";
 import { coverageDeviceSendCommand } from "./coverage-device-send.ts";
+import { coverageMapCommand } from "./coverage-map.ts";
 import { coverageRelayStartCommand } from "./coverage-relay-start.ts";
 import { coverageRouterStartCommand } from "./coverage-router-start.ts";
+import { coverageStatusCommand } from "./coverage-status.ts";
+import { coverageWitnessesCommand } from "./coverage-witnesses.ts";
 import { gatewayStartCommand } from "./gateway-start.ts";
 import { govDelegateCommand } from "./gov-delegate.ts";
 import { govExecuteCommand } from "./gov-execute.ts";
@@ -68,4 +71,7 @@ export const commands: Command[] = [
   coverageRelayStartCommand,
   coverageDeviceCreateCommand,
   coverageDeviceSendCommand,
+  coverageStatusCommand,
+  coverageMapCommand,
+  coverageWitnessesCommand,
 ];

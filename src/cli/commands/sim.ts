@@ -5,6 +5,7 @@ import { InvalidInputError } from "../../core/errors.ts";
 import { formatSimReport, parseRange, parseShare, runSim } from "../../sim/index.ts";
 import { defineCommand } from "../command.ts";
 import { parseIntegerFlag, parseTokenAmount } from "../format.ts";
+import { coverageSimOptions, runCoverageSim } from "./sim-coverage.ts";
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
@@ -14,7 +15,8 @@ export const simCommand = defineCommand({
   usage:
     "[--providers 5000] [--epochs 20] [--cheaters 2%] [--flaky 5%] [--offline 2%] [--self-dealers 1%] " +
     "[--jobs-per-epoch N] [--audit-share-bps BPS] [--cheat-p 0.3-1] [--job-price GWK] [--self-deal GWK] " +
-    "[--epoch-seconds 60] [--seed S] [--rpc-url URL]",
+    "[--epoch-seconds 60] [--seed S] [--rpc-url URL] | --coverage [--hotspots 10000] [--spoofers 1%] [--rings 1%] " +
+    "[--stacked 1%] [--density 0.08] [--replayed N] [--forged N] [--seed S]",
   options: {
     providers: { type: "string" },
     epochs: { type: "string" },
@@ -29,9 +31,11 @@ export const simCommand = defineCommand({
     "self-deal": { type: "string" },
     "epoch-seconds": { type: "string" },
     seed: { type: "string" },
+    ...coverageSimOptions,
   },
   async run(ctx, { values, positionals }) {
     if (positionals.length > 0) throw new InvalidInputError(`unexpected argument: ${positionals[0]}`);
+    if (values.coverage) return runCoverageSim(ctx, values);
     const share = (flag: string) => {
       const v = str(values[flag]);
       return v === undefined ? undefined : parseShare(v, `--${flag}`);

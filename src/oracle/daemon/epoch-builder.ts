@@ -204,6 +204,10 @@ export async function recoverRootSigner(domain: RewardsDomain, root: EpochRoot, 
 
 export type SerializedResult = ReturnType<typeof serializeResult>;
 
+/** Reward components' amounts as decimal strings (present only in epochs that have components). */
+const componentsJson = (c: Record<string, bigint> | undefined) =>
+  c ? { components: Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v.toString()])) } : {};
+
 export function serializeResult(result: EpochResult) {
   return {
     epoch: result.epoch,
@@ -217,10 +221,16 @@ export function serializeResult(result: EpochResult) {
       revenue: o.revenue.toString(),
       work: o.work.toString(),
       liveness: o.liveness.toString(),
+      ...componentsJson(o.components),
       reward: o.reward.toString(),
       cumulative: o.cumulative.toString(),
     })),
-    nodes: result.nodes.map((n) => ({ ...n, liveness: n.liveness.toString(), slashed: n.slashed.toString() })),
+    nodes: result.nodes.map((n) => ({
+      ...n,
+      liveness: n.liveness.toString(),
+      slashed: n.slashed.toString(),
+      ...componentsJson(n.components),
+    })),
     unallocated: result.unallocated.toString(),
   };
 }

@@ -13,6 +13,12 @@ export class NotFoundError extends StateError {
   override name = "NotFoundError";
 }
 
+/** Routes a resource type adds to every oracle's API (under /v1/<its name>/), mounted before the catch-all. */
+export interface OracleRouteExtension {
+  readonly name: string;
+  mount(app: Hono): void;
+}
+
 export interface OracleHttpHandlers {
   info(): Promise<Record<string, unknown>>;
   epoch(epoch: number): Record<string, unknown>;
@@ -23,6 +29,7 @@ export interface OracleHttpHandlers {
   earnings(account: Hex): Record<string, unknown>;
   metrics: Registry;
   log: (line: string) => void;
+  extensions?: readonly OracleRouteExtension[];
 }
 
 function statusOf(error: GroundworkError): ContentfulStatusCode {
@@ -69,11 +76,17 @@ export function createOracleHttpApi(handlers: OracleHttpHandlers): Hono {
     c.json(handlers.proof(parseEpoch(c.req.param("e")), parseAccount(c.req.param("account")))),
   );
   app.get("/v1/accounts/:account/earnings", (c) => c.json(handlers.earnings(parseAccount(c.req.param("account")))));
+  for (const extension of handlers.extensions ?? []) extension.mount(app);
+  installErrorHandling(app, handlers.log);
+  return app;
+}
+
+/** The oracle API's 404 and error mapping, for the oracle and for anything serving the same routes. */
+export function installErrorHandling(app: Hono, log: (line: string) => void): void {
   app.notFound((c) => c.json(new NotFoundError(`no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((raw, c) => {
     if (raw instanceof GroundworkError && raw.kind !== "internal") return c.json(raw.toJSON(), statusOf(raw));
-    handlers.log(`internal error on ${c.req.method} ${c.req.path}: ${raw.stack ?? raw.message}`);
+    log(`internal error on ${c.req.method} ${c.req.path}: ${raw.stack ?? raw.message}`);
     return c.json({ error: "InternalError", kind: "internal", message: "internal error" }, 500);
   });
-  return app;
 }

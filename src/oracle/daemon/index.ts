@@ -24,6 +24,7 @@ export {
   epochWindow,
   type PostedRoot,
 } from "./epoch-chain.ts";
+export { createOracleHttpApi, installErrorHandling, NotFoundError, type OracleRouteExtension } from "./http-api.ts";
 export { requestJson } from "./http-client.ts";
 export {
   createOracleDaemon,

@@ -41,7 +41,7 @@ import {
   verifyBundle,
 } from "./epoch-builder.ts";
 import { createEpochChainReader, epochWindow } from "./epoch-chain.ts";
-import { createOracleHttpApi, NotFoundError } from "./http-api.ts";
+import { createOracleHttpApi, NotFoundError, type OracleRouteExtension } from "./http-api.ts";
 import { requestJson } from "./http-client.ts";
 import { type EpochRecord, openOracleStore } from "./oracle-store.ts";
 import { createReportPuller } from "./report-puller.ts";
@@ -78,6 +78,8 @@ export interface OracleDaemonOptions {
   now?: () => number;
   random?: () => number;
   faults?: OracleFaults;
+  /** Resource types' routes on this oracle's API (e.g. proof-of-coverage intake). */
+  extensions?: readonly OracleRouteExtension[];
 }
 
 export interface OracleDaemon {
@@ -575,6 +577,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
 
   // ------------------------------------------------------------------ HTTP
   const app = createOracleHttpApi({
+    ...(options.extensions ? { extensions: options.extensions } : {}),
     async info() {
       const epochs = store.epochs().filter((e) => store.getEpoch(e)?.result);
       return {

@@ -45,10 +45,20 @@ function uniform(seed: Hex, label: string, nodeKey: Hex): number {
   return createHash("sha256").update(`${seed}/${label}/${nodeKey}`).digest().readUIntBE(0, 6) / 2 ** 48;
 }
 
-/** The beacon payload for `beaconId` under `secret`: 16 bytes of id, 16 bytes of challenge. */
-export function beaconPayload(secret: Hex, beaconId: string): Uint8Array {
+/** The beacon payload: 16 bytes of beacon id, the beaconer's 32-byte node key, 16 bytes of challenge. */
+export function beaconPayload(secret: Hex, beaconId: string, beaconer: Hex): Uint8Array {
   const challenge = createHmac("sha256", hexToBytes(secret)).update(beaconId).digest().subarray(0, 16);
-  return new Uint8Array(Buffer.concat([Buffer.from(beaconId, "hex"), challenge]));
+  return new Uint8Array(Buffer.concat([Buffer.from(beaconId, "hex"), Buffer.from(hexToBytes(beaconer)), challenge]));
+}
+
+/** What a witness reads off a beacon it heard; undefined for a frame that is not a beacon. */
+export function parseBeaconPayload(payload: Uint8Array): { beaconId: string; beaconer: Hex } | undefined {
+  if (payload.length !== 64) return undefined;
+  const bytes = Buffer.from(payload);
+  return {
+    beaconId: bytes.subarray(0, 16).toString("hex"),
+    beaconer: `0x${bytes.subarray(16, 48).toString("hex")}` as Hex,
+  };
 }
 
 /**
@@ -74,7 +84,7 @@ export function beaconSchedule(options: {
   for (const raw of [...new Set(options.hotspots.map((h) => h.toLowerCase() as Hex))].sort()) {
     if (uniform(seed, "select", raw) >= params.beaconProbability) continue;
     const beaconId = createHash("sha256").update(`${seed}/beacon/${raw}`).digest("hex").slice(0, 32);
-    const payload = beaconPayload(secret, beaconId);
+    const payload = beaconPayload(secret, beaconId, raw);
     beacons.push({
       beaconId,
       beaconer: raw,

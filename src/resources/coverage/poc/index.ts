@@ -4,6 +4,7 @@ export { type AssertedLocation, assertedLocation, cellFromChain, cellToChain } f
 export {
   beaconPayload,
   beaconSchedule,
+  parseBeaconPayload,
   type ScheduledBeacon,
   scheduleSecretFrom,
   scheduleSeed,

@@ -36,7 +36,9 @@ export function findWitnessRings(
     if (!parent.has(b)) parent.set(b, b);
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    // The smaller key becomes the root, so the grouping never depends on link order.
+    if (ra < rb) parent.set(rb, ra);
+    else if (rb < ra) parent.set(ra, rb);
   }
   const size = new Map<Hex, number>();
   for (const node of parent.keys()) {

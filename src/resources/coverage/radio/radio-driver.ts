@@ -10,6 +10,11 @@ export interface RadioFrame {
   bandwidthHz: number;
   /** Transmit power at the antenna, dBm (EIRP). */
   powerDbm: number;
+  /**
+   * GPS time to put the frame on air, nanoseconds since the Unix epoch (a concentrator's timed transmit, the
+   * forwarder protocol's `tmms`); absent: at once. Beacons use it: timing proofs need the exact on-air time.
+   */
+  atNs?: bigint;
 }
 
 /** A frame as one receiver heard it. */

@@ -37,6 +37,8 @@ export interface RfModel {
   clockJitterNs: number;
   /** Antenna gain of every receiver, dBi. */
   receiverGainDbi: number;
+  /** LoRa concentrators report SNR up to about +15 dB however strong the signal. */
+  maxReportedSnrDb: number;
   /** H3 resolution of the spatial index (coarser than the range: cells of a few km). */
   indexResolution: number;
 }
@@ -51,6 +53,7 @@ export const defaultRfModel: RfModel = {
   noiseFigureDb: 6,
   clockJitterNs: 200,
   receiverGainDbi: 0,
+  maxReportedSnrDb: 15,
   indexResolution: 6,
 };
 
@@ -228,7 +231,12 @@ export function createRfWorld(options: { seed: string; model?: Partial<RfModel> 
       receiverId: rx.id,
       distanceM: d,
       // Receivers report RSSI in whole dB and SNR in quarter dB, as LoRa concentrators do.
-      reception: { frame, rssiDbm: Math.round(rssiDbm), snrDb: Math.round(snrDb * 4) / 4, timeOfArrivalNs },
+      reception: {
+        frame,
+        rssiDbm: Math.round(rssiDbm),
+        snrDb: Math.round(Math.min(snrDb, model.maxReportedSnrDb) * 4) / 4,
+        timeOfArrivalNs,
+      },
     };
   }
 

@@ -25,7 +25,12 @@ export function createSimulatedRadio(options: SimulatedRadioOptions): RadioDrive
   return {
     async transmit(frame: RadioFrame) {
       if (closed) throw new StateError("this radio is closed");
-      world.transmit(site.id, frame, nowNs());
+      if (frame.atNs !== undefined) {
+        const waitMs = Number(frame.atNs - nowNs()) / 1e6;
+        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+        if (closed) throw new StateError("this radio is closed");
+      }
+      world.transmit(site.id, frame, frame.atNs ?? nowNs());
     },
     onReceive(listener: ReceptionListener) {
       if (closed) throw new StateError("this radio is closed");

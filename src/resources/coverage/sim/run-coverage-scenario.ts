@@ -10,6 +10,7 @@ import { createSeededRandom, deriveBytes } from "../../../sim/index.ts";
 import {
   beaconSchedule,
   type CoverageEpoch,
+  type CoverageEvidence,
   coverageMessageTypes,
   defaultPocParams,
   type PocParams,
@@ -36,6 +37,7 @@ import {
 import {
   createHotspotPopulation,
   type HotspotKind,
+  type HotspotPopulation,
   type PopulationOptions,
   type SimHotspot,
 } from "./hotspot-population.ts";
@@ -89,7 +91,16 @@ export interface CoverageScenarioReport {
 
 const adversaryKinds: ReadonlySet<HotspotKind> = new Set(["spoofer", "careful-spoofer", "ring", "relay-ring"]);
 
-export async function runCoverageScenario(options: CoverageScenarioOptions): Promise<CoverageScenarioReport> {
+export interface SimulatedCoverageEpoch {
+  population: HotspotPopulation;
+  evidence: CoverageEvidence;
+  replayedSent: number;
+  forgedSent: number;
+  simulateSeconds: number;
+}
+
+/** Simulates one epoch on air and returns its evidence as the oracles would receive it. */
+export async function simulateCoverageEpoch(options: CoverageScenarioOptions): Promise<SimulatedCoverageEpoch> {
   const params = options.params ?? defaultPocParams;
   const progress = options.progress ?? (() => {});
   const random = createSeededRandom(options.seed);
@@ -153,7 +164,11 @@ export async function runCoverageScenario(options: CoverageScenarioOptions): Pro
     const rssi = Math.round(params.beacon.powerDbm - lossDb + reportRandom.between(-4, 4));
     if (rssi < floor) return;
     const toa = txNs + BigInt(Math.round(d / LIGHT_M_PER_NS + reportRandom.between(-150, 150)));
-    witness(w, beacon, { rssiDbm: rssi, snrDb: Math.round((rssi - noise) * 4) / 4, timeOfArrivalNs: toa });
+    witness(w, beacon, {
+      rssiDbm: rssi,
+      snrDb: Math.round(Math.min(rssi - noise, model.maxReportedSnrDb) * 4) / 4,
+      timeOfArrivalNs: toa,
+    });
   };
   for (const beacon of beacons) {
     const b = byKey.get(beacon.beaconer) as SimHotspot;
@@ -204,7 +219,27 @@ export async function runCoverageScenario(options: CoverageScenarioOptions): Pro
   const simulateSeconds = (performance.now() - t0) / 1000;
   progress(`${beacons.length} beacons, ${witnesses.length} witness reports signed in ${simulateSeconds.toFixed(1)} s`);
 
-  // ---- the oracle's side
+  return {
+    population,
+    evidence: {
+      epoch,
+      params,
+      beacons,
+      hotspots: hotspots.map((h) => ({ nodeKey: h.nodeKey, owner: h.owner, cell: h.cell })),
+      receipts,
+      witnesses,
+    },
+    replayedSent,
+    forgedSent,
+    simulateSeconds,
+  };
+}
+
+export async function runCoverageScenario(options: CoverageScenarioOptions): Promise<CoverageScenarioReport> {
+  const progress = options.progress ?? (() => {});
+  const { population, evidence, replayedSent, forgedSent, simulateSeconds } = await simulateCoverageEpoch(options);
+  const { hotspots } = population;
+  const byKey = new Map(hotspots.map((h) => [h.nodeKey, h]));
   let verifySeconds = 0;
   const verify = options.verifySignatures ?? verifySignaturesInline;
   const timedVerify: SignatureBatchVerifier = async (envelopes) => {
@@ -214,31 +249,10 @@ export async function runCoverageScenario(options: CoverageScenarioOptions): Pro
     return result;
   };
   const v0 = performance.now();
-  const result = await validateCoverageEpoch(
-    {
-      epoch,
-      params,
-      beacons,
-      hotspots: hotspots.map((h) => ({ nodeKey: h.nodeKey, owner: h.owner, cell: h.cell })),
-      receipts,
-      witnesses,
-    },
-    timedVerify,
-  );
+  const result = await validateCoverageEpoch(evidence, timedVerify);
   const epochSeconds = (performance.now() - v0) / 1000;
   progress(`validated in ${epochSeconds.toFixed(1)} s (${verifySeconds.toFixed(1)} s verifying signatures)`);
-  if (process.env.GW_COVERAGE_DEBUG) {
-    for (const h of hotspots) {
-      const c = result.hotspots.find((x) => x.nodeKey === h.nodeKey);
-      if ((h.kind.includes("spoofer") || h.kind.includes("ring")) !== (c?.flag !== undefined)) {
-        const links = result.witnesses.filter((w) => w.witness === h.nodeKey || w.beaconer === h.nodeKey);
-        progress(
-          `missed ${h.kind} ${JSON.stringify(c ?? null, (_k, v) => (typeof v === "bigint" ? v.toString() : v))} ${JSON.stringify(links.map((l) => [l.witness === h.nodeKey ? "w" : "b", l.reason ?? "ok", l.distanceM]))}`,
-        );
-      }
-    }
-  }
-  return score(options, population.counts, population.regionKm, beacons.length, result, {
+  return score(options, population.counts, population.regionKm, evidence.beacons.length, result, {
     replayedSent,
     forgedSent,
     epochSeconds,

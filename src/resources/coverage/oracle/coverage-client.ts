@@ -1,0 +1,99 @@
+// Reads proof of coverage from an oracle's /v1/coverage/ routes, checking every answer's shape at the boundary.
+import type { Hex } from "viem";
+import { z } from "zod";
+import { RemoteError, StateError } from "../../../core/errors.ts";
+import { requestJson } from "../../../oracle/daemon/index.ts";
+
+const statsSchema = z.object({
+  reports: z.number(),
+  valid: z.number(),
+  rewarded: z.number(),
+  signaturesVerified: z.number(),
+  rejected: z.record(z.string(), z.number()),
+  flagged: z.record(z.string(), z.number()),
+});
+
+const hotspotSchema = z.object({
+  nodeKey: z.string(),
+  owner: z.string().optional(),
+  cell: z.string().optional(),
+  beaconed: z.boolean().optional(),
+  beaconWitnesses: z.number().optional(),
+  witnessed: z.number().optional(),
+  locationVerified: z.boolean().optional(),
+  flag: z.string().optional(),
+  densityScalePpm: z.number().optional(),
+  weight: z.string().optional(),
+});
+
+export const coverageStatusSchema = z.object({
+  epoch: z.number(),
+  receivedThisEpoch: z.object({ beacons: z.number(), witnesses: z.number() }),
+  latestJudged: z.object({ epoch: z.number(), stats: statsSchema }).nullable(),
+  hotspot: hotspotSchema.optional(),
+});
+export type CoverageStatus = z.infer<typeof coverageStatusSchema>;
+
+export const coverageMapSchema = z.object({
+  epoch: z.number(),
+  resolution: z.number(),
+  hexes: z.array(
+    z.object({ cell: z.string(), hotspots: z.number(), densityScale: z.number(), lat: z.number(), lng: z.number() }),
+  ),
+});
+export type CoverageMap = z.infer<typeof coverageMapSchema>;
+
+export const coverageWitnessesSchema = z.object({
+  epoch: z.number(),
+  total: z.number(),
+  witnesses: z.array(
+    z.object({
+      witness: z.string(),
+      beaconId: z.string(),
+      beaconer: z.string(),
+      signedAtMs: z.number(),
+      rssiDbm: z.number(),
+      snrDb: z.number(),
+      distanceM: z.number().optional(),
+      valid: z.boolean(),
+      rewarded: z.boolean(),
+      reason: z.string().optional(),
+      detail: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+    }),
+  ),
+});
+export type CoverageWitnesses = z.infer<typeof coverageWitnessesSchema>;
+
+async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
+  const response = await requestJson(url);
+  if (response.status === 404) {
+    const message = (response.json as { message?: unknown } | undefined)?.message;
+    throw new StateError(typeof message === "string" ? message : "the oracle has no coverage data for this", {
+      details: { url },
+      hint: "Coverage verdicts exist once an epoch with hotspots has ended and been judged.",
+    });
+  }
+  const parsed = schema.safeParse(response.json);
+  if (response.status !== 200 || !parsed.success) {
+    throw new RemoteError("the oracle answered something unexpected", { details: { url, status: response.status } });
+  }
+  return parsed.data;
+}
+
+export function createCoverageClient(baseUrl: string) {
+  const base = baseUrl.replace(/\/+$/, "");
+  const query = (params: Record<string, string | number | undefined>) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+    const s = q.toString();
+    return s ? `?${s}` : "";
+  };
+  return {
+    status: (hotspot?: Hex) => get(`${base}/v1/coverage/status${query({ hotspot })}`, coverageStatusSchema),
+    map: (options: { epoch?: number; resolution?: number } = {}) =>
+      get(`${base}/v1/coverage/map${query(options)}`, coverageMapSchema),
+    witnesses: (options: { epoch?: number; hotspot?: Hex; limit?: number } = {}) =>
+      get(`${base}/v1/coverage/witnesses${query(options)}`, coverageWitnessesSchema),
+  };
+}
+export type CoverageClient = ReturnType<typeof createCoverageClient>;
