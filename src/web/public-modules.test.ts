@@ -4,10 +4,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 // Plain browser JavaScript without type declarations: imported by URL so the compiler leaves them untyped.
+const gwk = (n: number) => (BigInt(n) * 10n ** 18n).toString();
 const load = (name: string) => import(new URL(`./public/${name}`, import.meta.url).href);
 
 test("token amounts keep their value and read well", async () => {
-  const { formatToken, formatShare, escapeHtml, html, shortHex } = await load("format.js");
+  const { formatToken, formatGwk, unitsToDecimal, formatShare, escapeHtml, html, shortHex } = await load("format.js");
+  assert.equal(unitsToDecimal("1234500000000000000001"), "1234.500000000000000001");
+  assert.equal(unitsToDecimal("1"), "0.000000000000000001");
+  assert.equal(unitsToDecimal("-25000000000000000"), "-0.025");
+  assert.equal(unitsToDecimal("0"), "0");
+  assert.equal(unitsToDecimal("12.5"), null);
+  assert.equal(formatGwk("1000000000000000000000"), "1,000");
   assert.equal(formatToken("1234567.123456789"), "1,234,567.1234");
   assert.equal(formatToken("1000"), "1,000");
   assert.equal(formatToken("0.000000000000001"), "<0.0001");
@@ -23,9 +30,9 @@ test("token amounts keep their value and read well", async () => {
 test("the epoch chart draws emission and revenue bars to scale and the revenue share on the right axis", async () => {
   const { epochChart } = await load("pages/epochs.js");
   const epochs = [
-    { epoch: 0, emission: "100", revenue: "0", revenueShare: "0.0000" },
-    { epoch: 1, emission: "100", revenue: "25", revenueShare: "0.2000" },
-    { epoch: 2, emission: "50", revenue: "50", revenueShare: "0.5000" },
+    { epoch: 0, emission: gwk(100), revenue: "0", revenueShare: "0.0000" },
+    { epoch: 1, emission: gwk(100), revenue: gwk(25), revenueShare: "0.2000" },
+    { epoch: 2, emission: gwk(50), revenue: gwk(50), revenueShare: "0.5000" },
   ];
   const svg: string = epochChart(epochs, 600);
   const bars = [

@@ -20,10 +20,9 @@ export function toQuery(params = {}) {
   return text ? `?${text}` : "";
 }
 
-/** The rows and the next cursor of a list answer ({ items, nextCursor }), tolerant of the list's own name. */
+/** The rows and the next cursor of a list answer: { [name]: rows, next: cursor | null }. */
 export function listPage(body, name) {
-  const items = body?.items ?? body?.[name] ?? [];
-  return { items: Array.isArray(items) ? items : [], nextCursor: body?.nextCursor ?? body?.cursor ?? null };
+  return { items: body[name], nextCursor: body.next };
 }
 
 export function createApi(base = "", fetchImpl = (...args) => fetch(...args)) {

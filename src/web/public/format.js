@@ -35,9 +35,25 @@ export function raw(text) {
   return new Raw(String(text));
 }
 
-/** A token amount as the API gives it (decimal string, e.g. "1234.500000000000000001") to a number for charts. */
-export function tokenNumber(value) {
-  const n = Number(value ?? 0);
+/** Base units (the API's amounts: integer strings, 18 decimals) as an exact decimal string of tokens. */
+export function unitsToDecimal(units, decimals = 18) {
+  const match = /^(-?)(\d+)$/.exec(String(units ?? ""));
+  if (!match) return null;
+  const [, sign, digits] = match;
+  const padded = digits.padStart(decimals + 1, "0");
+  const whole = padded.slice(0, -decimals).replace(/^0+(?=\d)/, "");
+  const fraction = padded.slice(-decimals).replace(/0+$/, "");
+  return `${sign}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** Base units shown as tokens for people (see formatToken); "–" when missing. */
+export function formatGwk(units, digits = 4) {
+  return formatToken(unitsToDecimal(units), digits);
+}
+
+/** Base units as a (rounded) number of tokens, for chart scales only. */
+export function gwkNumber(units) {
+  const n = Number(unitsToDecimal(units) ?? 0);
   return Number.isFinite(n) ? n : 0;
 }
 

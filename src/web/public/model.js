@@ -1,83 +1,72 @@
-// What the pages need from the API's answers, in one place: each function maps one API object (src/api schemas) to
-// the fields the dashboard shows. Token amounts stay exact decimal strings.
+// What the pages need from the API's answers (schemas in src/api/schemas.ts), in one place. Amounts stay exact base
+// units (integer strings); times are unix seconds, or milliseconds where the API's name ends in Ms.
 
+/** GET /v1/network/stats → the overview's totals (the same fields as `gw network stats --json`). */
 export function statsView(s) {
   return {
-    providers: s.providers?.registered ?? s.providers,
-    active: s.providers?.active ?? s.active,
-    staked: s.providers?.activeStake ?? s.staked,
-    jobs: s.jobs?.total ?? s.jobs,
-    revenue: s.totals?.revenue ?? s.revenue,
-    emission: s.totals?.emission ?? s.emission,
-    burned: s.totals?.burned ?? s.burned ?? s.burn,
-    treasury: s.totals?.treasury?.total ?? s.treasury?.total ?? s.treasury,
-    revenueShare: s.totals?.revenueShare ?? s.revenueShare ?? null,
-    currentEpoch: s.currentEpoch?.epoch ?? s.currentEpoch ?? s.epoch?.current ?? null,
+    providers: s.providers.registered,
+    active: s.providers.active,
+    staked: s.providers.activeStake,
+    jobs: s.jobs.total,
+    revenue: s.totals.revenue,
+    emission: s.totals.emission,
+    burned: s.totals.burned,
+    treasury: s.totals.treasury.total,
+    revenueShare: s.totals.revenueShare.decimal,
+    currentEpoch: s.currentEpoch.epoch,
   };
 }
 
 export function epochView(e) {
   return {
     epoch: e.epoch,
-    start: e.start ?? e.startTime ?? e.startsAt,
-    end: e.end ?? e.endTime ?? e.endsAt,
+    start: e.start,
+    end: e.end,
     emission: e.emission,
     revenue: e.revenue,
-    burned: e.burned ?? e.burn,
-    treasury: e.treasury?.total ?? e.treasury,
-    revenueShare: e.revenueShare?.decimal ?? e.revenueShare ?? null,
-    root: e.root ?? null,
-    closed: e.closed === true,
+    burned: e.burned,
+    treasury: e.treasury.total,
+    revenueShare: e.revenueShare.decimal,
+    root: e.root,
+    closed: e.closed,
   };
 }
 
 export function providerView(p) {
   return {
-    id: p.nodeKey,
     nodeKey: p.nodeKey,
     owner: p.owner,
-    resourceTypes: p.resourceTypes ?? [],
-    offer: p.offer ?? null,
+    resourceTypes: p.resourceTypes,
+    prices: p.offer?.prices ?? null,
     stake: p.stake,
     status: p.status,
-    reputation: p.reputation ?? null,
-    h3Cell: p.h3Cell ?? p.cell ?? p.h3 ?? null,
-    lat: p.lat ?? null,
-    lng: p.lng ?? null,
-    lastSeen: p.lastSeen ?? null,
+    reputation: p.reputation,
+    h3Cell: p.h3Cell,
+    lastSeen: p.lastSeen,
+    jobs: p.jobs,
   };
 }
 
-/** A one-line price from an offer ({ pricePerJob, pricePerSecond } per resource type, or flat). */
-export function offerPrice(offer) {
-  if (!offer || typeof offer !== "object") return null;
-  const first = offer.pricePerJob !== undefined ? offer : Object.values(offer).find((o) => o && typeof o === "object");
-  return first?.pricePerJob ?? null;
-}
-
-/** Reputation as one number for sorting and display: a score, or successes ÷ (successes + failures). */
-export function reputationScore(reputation) {
-  if (reputation === null || reputation === undefined) return null;
-  if (typeof reputation === "number") return reputation;
-  if (typeof reputation.score === "number") return reputation.score;
-  const ok = Number(reputation.successes ?? 0);
-  const bad = Number(reputation.failures ?? 0);
-  return ok + bad === 0 ? null : ok / (ok + bad);
+/** The price per job (base units) a provider last announced for a resource type (its first one by default). */
+export function pricePerJob(provider, resourceType = provider.resourceTypes[0]) {
+  const price = provider.prices?.[resourceType]?.pricePerJob;
+  return typeof price === "string" || typeof price === "number" ? String(price) : null;
 }
 
 export function jobView(j) {
   return {
-    id: j.id ?? j.jobId,
-    provider: j.provider ?? j.providers?.[0]?.nodeKey ?? j.nodeKey ?? null,
-    resourceType: j.resourceType ?? "compute",
-    status: j.status ?? j.outcome,
-    cost: j.cost ?? j.price ?? j.amount ?? null,
-    createdAt: j.createdAt ?? j.submittedAt ?? j.startedAt ?? null,
-    finishedAt: j.finishedAt ?? j.completedAt ?? null,
-    epoch: j.epoch ?? null,
+    id: j.jobId,
+    provider: j.providers[0] ?? j.attempts.at(-1)?.provider ?? null,
+    providers: j.providers,
+    resourceType: j.resourceType,
+    status: j.status,
+    verification: j.verification,
+    reroutes: j.reroutes,
+    acceptedAtMs: j.acceptedAtMs,
+    durationMs: j.settledAtMs === null ? null : j.settledAtMs - j.acceptedAtMs,
   };
 }
 
 export function earningsView(e) {
-  return { epoch: e.epoch, rewards: e.rewards ?? "0", revenue: e.revenue ?? e.voucherRevenue ?? "0", total: e.total };
+  return { epoch: e.epoch, rewards: e.rewards ?? "0", revenue: e.voucherRevenue, total: e.total };
 }

@@ -2,7 +2,7 @@
 // every epoch in a table (the chart's data, readable by screen readers).
 import { fetchAll } from "../api.js";
 import { createDataTable } from "../data-table.js";
-import { formatShare, formatTime, formatToken, html, raw, shortHex, tokenNumber } from "../format.js";
+import { formatGwk, formatShare, formatTime, formatToken, gwkNumber, html, raw, shortHex } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
 import { epochView } from "../model.js";
 import { chartWidth, renderBarChart } from "../svg-chart.js";
@@ -21,13 +21,13 @@ export function epochChart(epochs, width = 760) {
       {
         name: "Emission",
         className: "emission",
-        values: shown.map((e) => tokenNumber(e.emission)),
+        values: shown.map((e) => gwkNumber(e.emission)),
         format: (v) => `${formatToken(v)} GWK`,
       },
       {
         name: "Revenue",
         className: "revenue",
-        values: shown.map((e) => tokenNumber(e.revenue)),
+        values: shown.map((e) => gwkNumber(e.revenue)),
         format: (v) => `${formatToken(v)} GWK`,
       },
     ],
@@ -48,29 +48,29 @@ const columns = [
     key: "emission",
     label: "Emission GWK",
     numeric: true,
-    value: (e) => tokenNumber(e.emission),
-    cell: (e) => html`<span data-value="${e.emission}">${formatToken(e.emission)}</span>`,
+    value: (e) => gwkNumber(e.emission),
+    cell: (e) => html`<span data-value="${e.emission}">${formatGwk(e.emission)}</span>`,
   },
   {
     key: "revenue",
     label: "Revenue GWK",
     numeric: true,
-    value: (e) => tokenNumber(e.revenue),
-    cell: (e) => html`<span data-value="${e.revenue}">${formatToken(e.revenue)}</span>`,
+    value: (e) => gwkNumber(e.revenue),
+    cell: (e) => html`<span data-value="${e.revenue}">${formatGwk(e.revenue)}</span>`,
   },
   {
     key: "burned",
     label: "Burned GWK",
     numeric: true,
-    value: (e) => tokenNumber(e.burned),
-    cell: (e) => html`${formatToken(e.burned)}`,
+    value: (e) => gwkNumber(e.burned),
+    cell: (e) => html`${formatGwk(e.burned)}`,
   },
   {
     key: "treasury",
     label: "Treasury GWK",
     numeric: true,
-    value: (e) => tokenNumber(e.treasury),
-    cell: (e) => html`${formatToken(e.treasury)}`,
+    value: (e) => gwkNumber(e.treasury),
+    cell: (e) => html`${formatGwk(e.treasury)}`,
   },
   {
     key: "share",

@@ -1,7 +1,7 @@
 // Jobs: the network's jobs and their outcomes, newest first, paginated from the API with a cursor ("Load more") and
 // sortable; job events add or update rows in place.
 import { createDataTable } from "../data-table.js";
-import { formatTime, formatToken, html, shortHex } from "../format.js";
+import { formatTime, html, shortHex } from "../format.js";
 import { jobView } from "../model.js";
 
 export const jobColumns = [
@@ -12,7 +12,7 @@ export const jobColumns = [
     value: (j) => j.provider,
     cell: (j) =>
       j.provider
-        ? html`<a class="mono" href="#/providers/${encodeURIComponent(j.provider)}">${shortHex(j.provider)}</a>`
+        ? html`<a class="mono" href="#/providers/${encodeURIComponent(j.provider)}">${shortHex(j.provider)}</a>${j.providers.length > 1 ? ` +${j.providers.length - 1}` : ""}`
         : html`–`,
   },
   { key: "type", label: "Type", value: (j) => j.resourceType, cell: (j) => html`${j.resourceType}` },
@@ -23,32 +23,44 @@ export const jobColumns = [
     cell: (j) => html`<span class="badge" data-status="${j.status}">${j.status}</span>`,
   },
   {
-    key: "cost",
-    label: "Cost GWK",
-    numeric: true,
-    value: (j) => Number(j.cost ?? Number.NaN),
-    cell: (j) => html`<span data-value="${j.cost ?? ""}">${formatToken(j.cost)}</span>`,
+    key: "verification",
+    label: "Verified by",
+    value: (j) => j.verification,
+    cell: (j) => html`${j.verification ?? "–"}`,
   },
-  { key: "epoch", label: "Epoch", numeric: true, value: (j) => j.epoch, cell: (j) => html`${j.epoch ?? "–"}` },
   {
-    key: "createdAt",
+    key: "reroutes",
+    label: "Reroutes",
+    numeric: true,
+    value: (j) => j.reroutes,
+    cell: (j) => html`${j.reroutes ?? "–"}`,
+  },
+  {
+    key: "duration",
+    label: "Took",
+    numeric: true,
+    value: (j) => j.durationMs,
+    cell: (j) => html`${j.durationMs === null ? "–" : `${(j.durationMs / 1000).toFixed(2)} s`}`,
+  },
+  {
+    key: "accepted",
     label: "Submitted",
-    value: (j) => String(j.createdAt ?? ""),
-    cell: (j) => html`${formatTime(j.createdAt)}`,
+    value: (j) => j.acceptedAtMs,
+    cell: (j) => html`${formatTime(j.acceptedAtMs)}`,
   },
 ];
 
 export async function render(main, { api }) {
   main.innerHTML = html`<h1>Jobs</h1>
     <form class="filters" data-role="filters">
-      <label>Outcome <select name="status"><option value="">any</option><option>completed</option><option>failed</option></select></label>
-      <label>Provider <input name="provider" size="20" placeholder="node key"></label>
+      <label>Outcome <select name="status"><option value="">any</option><option>ok</option><option>failed</option><option>running</option></select></label>
+      <label>Provider <input name="provider" size="20" placeholder="node key or owner"></label>
     </form><div data-role="table"></div>`.text;
   const table = createDataTable({
     caption: "Jobs",
     columns: jobColumns,
     rowKey: (j) => j.id,
-    sort: { key: "createdAt", dir: "descending" },
+    sort: { key: "accepted", dir: "descending" },
     emptyText: "No job yet. Run one: npx gw compute run job.wasm",
   });
   main.querySelector('[data-role="table"]').append(table.element);
@@ -73,11 +85,11 @@ export async function render(main, { api }) {
   await load();
   return {
     onEvent(event) {
-      if (event.type !== "job" || !event.data) return;
+      if (event.type !== "job" || !event.data?.jobId) return;
       const job = jobView(event.data);
       const f = filters();
-      if (job.id && (!f.status || f.status === job.status) && (!f.provider || f.provider === job.provider))
-        table.upsert(job);
+      const mine = !f.provider || job.providers.includes(f.provider) || job.provider === f.provider;
+      if ((!f.status || f.status === job.status) && mine) table.upsert(job);
     },
   };
 }

@@ -1,6 +1,6 @@
 // Overview: network totals, the world map of providers (and extra layers), the latest closed epoch and recent jobs.
 import { fetchAll } from "../api.js";
-import { formatShare, formatToken, html, raw } from "../format.js";
+import { formatGwk, formatShare, html, raw } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
 import { mapLayers } from "../map-layers.js";
 import { epochView, providerView, statsView } from "../model.js";
@@ -10,12 +10,12 @@ import { createWorldMap } from "../world-map.js";
 const totals = [
   ["Providers", "providers", String],
   ["Active", "active", String],
-  ["Staked GWK", "staked", formatToken],
+  ["Staked GWK", "staked", formatGwk],
   ["Jobs", "jobs", String],
-  ["Revenue GWK", "revenue", formatToken],
-  ["Emission GWK", "emission", formatToken],
-  ["Burned GWK", "burned", formatToken],
-  ["Treasury GWK", "treasury", formatToken],
+  ["Revenue GWK", "revenue", formatGwk],
+  ["Emission GWK", "emission", formatGwk],
+  ["Burned GWK", "burned", formatGwk],
+  ["Treasury GWK", "treasury", formatGwk],
   ["Revenue share", "revenueShare", formatShare],
   ["Current epoch", "currentEpoch", String],
 ];
@@ -43,8 +43,8 @@ export async function render(main, { api }) {
     const closed = items.map(epochView).filter((e) => e.closed);
     const latest = closed.sort((a, b) => b.epoch - a.epoch)[0];
     $("epoch").innerHTML = latest
-      ? html`<p data-epoch="${latest.epoch}">Epoch <strong>${latest.epoch}</strong>: emission ${formatToken(latest.emission)} GWK,
-          customer revenue ${formatToken(latest.revenue)} GWK, revenue share
+      ? html`<p data-epoch="${latest.epoch}">Epoch <strong>${latest.epoch}</strong>: emission ${formatGwk(latest.emission)} GWK,
+          customer revenue ${formatGwk(latest.revenue)} GWK, revenue share
           <strong data-role="latest-share" data-value="${latest.revenueShare ?? ""}">${formatShare(latest.revenueShare)}</strong>.
           <a href="#/epochs">All epochs</a></p>`.text
       : '<p class="muted">No epoch has closed yet.</p>';

@@ -1,9 +1,9 @@
 // One provider: its registration, earnings per epoch (chart and table), jail and slash history, and the earnings
 // estimator (offer and electricity price in, expected net per month out, from GET /v1/estimate).
 import { createDataTable } from "../data-table.js";
-import { formatAgo, formatTime, formatToken, html, tokenNumber } from "../format.js";
+import { formatAgo, formatGwk, formatTime, formatToken, gwkNumber, html, raw, unitsToDecimal } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
-import { earningsView, offerPrice, providerView, reputationScore } from "../model.js";
+import { earningsView, pricePerJob, providerView } from "../model.js";
 import { chartWidth, renderBarChart } from "../svg-chart.js";
 import { normalizeCell } from "../world-map.js";
 
@@ -19,13 +19,13 @@ export function earningsChart(rows, width = 760) {
       {
         name: "Rewards",
         className: "emission",
-        values: shown.map((e) => tokenNumber(e.rewards)),
+        values: shown.map((e) => gwkNumber(e.rewards)),
         format: (v) => `${formatToken(v)} GWK`,
       },
       {
         name: "Revenue",
         className: "revenue",
-        values: shown.map((e) => tokenNumber(e.revenue)),
+        values: shown.map((e) => gwkNumber(e.revenue)),
         format: (v) => `${formatToken(v)} GWK`,
       },
     ],
@@ -33,71 +33,65 @@ export function earningsChart(rows, width = 760) {
 }
 
 const historyColumns = [
-  { key: "kind", label: "Event", value: (h) => h.kind, cell: (h) => html`${h.kind}` },
+  { key: "kind", label: "Event", value: (h) => h.kind, cell: (h) => html`${h.kind === "jail" ? "jailed" : "slashed"}` },
   {
     key: "amount",
-    label: "Amount GWK",
+    label: "Slashed GWK",
     numeric: true,
-    value: (h) => tokenNumber(h.amount),
-    cell: (h) => html`${h.amount ? formatToken(h.amount) : "–"}`,
+    value: (h) => gwkNumber(h.amount),
+    cell: (h) => html`${h.amount === null ? "–" : formatGwk(h.amount)}`,
   },
   {
     key: "until",
-    label: "Until",
-    value: (h) => String(h.until ?? ""),
-    cell: (h) => html`${h.until ? formatTime(h.until) : "–"}`,
+    label: "Jailed until",
+    value: (h) => h.until ?? 0,
+    cell: (h) => html`${h.until === null ? "–" : formatTime(h.until)}`,
   },
-  { key: "reason", label: "Reason", value: (h) => h.reason, cell: (h) => html`${h.reason ?? "–"}` },
-  {
-    key: "at",
-    label: "When",
-    value: (h) => String(h.at ?? h.block ?? ""),
-    cell: (h) => html`${h.at ? formatTime(h.at) : `block ${h.block ?? "?"}`}`,
-  },
+  { key: "epoch", label: "By epoch", numeric: true, value: (h) => h.epoch, cell: (h) => html`${h.epoch ?? "–"}` },
+  { key: "timestamp", label: "When", value: (h) => h.timestamp, cell: (h) => html`${formatTime(h.timestamp)}` },
 ];
 
-/** Jail and slash records, whatever lists the API groups them in. */
+/** Jail and slash events, newest first, as the API lists them. */
 export function historyRows(body) {
-  if (Array.isArray(body.history)) return body.history;
-  const jails = (body.jails ?? body.jailHistory ?? []).map((j) => ({ kind: "jailed", ...j }));
-  const slashes = (body.slashes ?? body.slashHistory ?? []).map((s) => ({ kind: "slashed", ...s }));
-  return [...jails, ...slashes];
+  return body.penalties;
 }
 
+/** The estimator's inputs: GET /v1/estimate's query names, labels, defaults and whether decimals are allowed. */
 const estimateFields = [
-  ["pricePerJob", "Price per job (GWK)", "0.01"],
-  ["jobsPerHour", "Jobs per hour per slot", "60"],
-  ["capacity", "Slots (jobs at once)", "1"],
-  ["powerWatts", "Power draw (W)", "100"],
-  ["electricityPrice", "Electricity price per kWh", "0.25"],
-  ["gwkPrice", "GWK price (same currency)", "1"],
+  ["pricePerJob", "Price per job (GWK)", "0.01", true, true],
+  ["jobsPerHour", "Jobs per hour per slot", "60", false, true],
+  ["capacity", "Slots (jobs at once)", "1", false, true],
+  ["powerWatts", "Power draw (W)", "100", false, true],
+  ["electricityPrice", "Electricity price per kWh", "0.25", true, false],
+  ["gwkPrice", "GWK price (same currency)", "1", true, false],
 ];
 
 function estimateHtml(e) {
-  const m = e.monthly ?? e;
-  const row = (label, value, unit = "GWK") =>
-    html`<dt>${label}</dt><dd>${value === null || value === undefined ? "–" : `${formatToken(value)} ${unit}`}</dd>`;
+  const m = e.monthly;
+  const row = (label, value) =>
+    html`<dt>${label}</dt><dd>${value === null || value === undefined ? "–" : `${formatGwk(value)} GWK`}</dd>`;
+  const cost = m.electricityCost === null ? "–" : formatToken(unitsToDecimal(m.electricityCost), 2);
   return html`<dl>
     ${row("Customer payments", m.grossRevenue)}${row("Your revenue", m.revenue)}${row("Work emissions", m.workEmission)}
     ${row("Liveness emissions", m.livenessEmission)}${row("Total", m.total)}
-    ${row("Electricity", m.electricityGwk)}
-    <dt><strong>Net per month</strong></dt><dd><strong data-role="net" data-value="${m.net}">${formatToken(m.net)} GWK</strong>${e.currency ? html` (${formatToken(e.currency.net, 2)} in currency)` : ""}</dd>
-  </dl>${(e.assumptions ?? []).length ? html`<details><summary>Assumptions</summary><ul>${e.assumptions.map((a) => html`<li>${a}</li>`)}</ul></details>` : ""}`;
+    <dt>Electricity</dt><dd>${cost} in currency${m.electricityGwk === null ? "" : ` = ${formatGwk(m.electricityGwk)} GWK`}</dd>
+    <dt><strong>Net per month</strong></dt><dd><strong data-role="net" data-value="${m.net}">${formatGwk(m.net)} GWK</strong></dd>
+  </dl><details><summary>Assumptions (${e.epochsUsed} epoch(s) used)</summary><ul>${e.assumptions.map((a) => html`<li>${a}</li>`)}</ul></details>`;
 }
 
 export async function render(main, { api, params }) {
   const [id] = params;
   const body = await api.provider(id);
-  const p = providerView(body.provider ?? body);
-  const price = offerPrice(p.offer);
+  const p = providerView(body);
+  const price = pricePerJob(p);
   main.innerHTML = html`<h1>Provider <span class="mono">${p.nodeKey.slice(0, 18)}…</span></h1>
     <div class="grid2">
       <section class="card" aria-labelledby="reg-h"><h2 id="reg-h">Registration</h2><dl class="estimate" data-role="details"></dl></section>
       <section class="card" aria-labelledby="est-h"><h2 id="est-h">Earnings estimator</h2>
         <form class="estimator" data-role="estimator">
           ${estimateFields.map(
-            ([name, label, fallback]) =>
-              html`<label>${label}<input name="${name}" inputmode="decimal" required pattern="[0-9]+(\\.[0-9]+)?" value="${name === "pricePerJob" && price ? price : fallback}"></label>`,
+            ([name, label, fallback, decimals, required]) =>
+              html`<label>${label}<input name="${name}" inputmode="${decimals ? "decimal" : "numeric"}" ${raw(required ? "required" : "")} pattern="${decimals ? "[0-9]+([.][0-9]{1,18})?" : "[0-9]+"}" value="${name === "pricePerJob" && price ? unitsToDecimal(price) : fallback}"></label>`,
           )}
           <button type="submit">Estimate</button>
         </form>
@@ -110,14 +104,15 @@ export async function render(main, { api, params }) {
   const $ = (role) => main.querySelector(`[data-role="${role}"]`);
 
   const showDetails = (view) => {
-    const score = reputationScore(view.reputation);
+    const score = view.reputation;
     const item = (label, value) => html`<dt>${label}</dt><dd>${value}</dd>`;
     $("details").innerHTML = html`
       ${item("Node key", html`<span class="mono">${view.nodeKey}</span>`)}${item("Owner", html`<span class="mono">${view.owner}</span>`)}
       ${item("Status", html`<span class="badge" data-status="${view.status}">${view.status}</span>`)}
-      ${item("Resources", view.resourceTypes.join(", "))}${item("Stake", `${formatToken(view.stake)} GWK`)}
-      ${item("Price per job", price === null ? "–" : `${formatToken(price)} GWK`)}
+      ${item("Resources", view.resourceTypes.join(", "))}${item("Stake", `${formatGwk(view.stake)} GWK`)}
+      ${item("Price per job", price === null ? "–" : `${formatGwk(price)} GWK`)}
       ${item("Reputation", score === null ? "–" : score.toFixed(3))}${item("H3 cell", normalizeCell(view.h3Cell) ?? "–")}
+      ${item("Jobs", view.jobs ? `${view.jobs.good} good of ${view.jobs.attempts} attempts` : "–")}
       ${item("Last seen", formatAgo(view.lastSeen))}`.text;
   };
   showDetails(p);
@@ -134,29 +129,29 @@ export async function render(main, { api, params }) {
         key: "rewards",
         label: "Rewards GWK",
         numeric: true,
-        value: (e) => tokenNumber(e.rewards),
-        cell: (e) => html`${formatToken(e.rewards)}`,
+        value: (e) => gwkNumber(e.rewards),
+        cell: (e) => html`${formatGwk(e.rewards)}`,
       },
       {
         key: "revenue",
         label: "Revenue GWK",
         numeric: true,
-        value: (e) => tokenNumber(e.revenue),
-        cell: (e) => html`${formatToken(e.revenue)}`,
+        value: (e) => gwkNumber(e.revenue),
+        cell: (e) => html`${formatGwk(e.revenue)}`,
       },
       {
         key: "total",
         label: "Total GWK",
         numeric: true,
-        value: (e) => tokenNumber(e.total),
-        cell: (e) => html`<span data-value="${e.total}">${formatToken(e.total)}</span>`,
+        value: (e) => gwkNumber(e.total),
+        cell: (e) => html`<span data-value="${e.total}">${formatGwk(e.total)}</span>`,
       },
     ],
   });
   $("earnings").append(earningsTable.element);
   const loadEarnings = async () => {
     const answer = await api.earnings(id);
-    const rows = (answer.items ?? answer.epochs ?? answer.earnings ?? []).map(earningsView);
+    const rows = answer.epochs.map(earningsView);
     $("chart").innerHTML = rows.length
       ? earningsChart(rows, chartWidth($("chart")))
       : '<p class="muted">No earnings yet.</p>';
@@ -165,7 +160,7 @@ export async function render(main, { api, params }) {
   const history = createDataTable({
     caption: "Jail and slash events",
     columns: historyColumns,
-    rowKey: (h) => `${h.kind}-${h.block}-${h.logIndex ?? h.at}`,
+    rowKey: (h) => `${h.kind}-${h.txHash}-${h.block}`,
     emptyText: "Never jailed or slashed.",
   });
   $("history").append(history.element);
@@ -188,7 +183,7 @@ export async function render(main, { api, params }) {
   await loadEarnings();
   const refreshProvider = async () => {
     const next = await api.provider(id);
-    showDetails(providerView(next.provider ?? next));
+    showDetails(providerView(next));
     history.setRows(historyRows(next));
   };
   const earningsLive = createLiveRefresh(["epoch"], loadEarnings);

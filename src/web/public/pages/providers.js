@@ -2,9 +2,9 @@
 // current by provider events.
 import { fetchAll } from "../api.js";
 import { createDataTable } from "../data-table.js";
-import { formatAgo, formatToken, html, shortHex } from "../format.js";
+import { formatAgo, formatGwk, gwkNumber, html, shortHex } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
-import { offerPrice, providerView, reputationScore } from "../model.js";
+import { pricePerJob, providerView } from "../model.js";
 import { normalizeCell } from "../world-map.js";
 
 export const providerColumns = [
@@ -36,23 +36,23 @@ export const providerColumns = [
     key: "stake",
     label: "Stake GWK",
     numeric: true,
-    value: (p) => Number(p.stake),
-    cell: (p) => html`<span data-value="${p.stake}">${formatToken(p.stake, 2)}</span>`,
+    value: (p) => gwkNumber(p.stake),
+    cell: (p) => html`<span data-value="${p.stake}">${formatGwk(p.stake, 2)}</span>`,
   },
   {
     key: "price",
     label: "Price/job GWK",
     numeric: true,
-    value: (p) => Number(offerPrice(p.offer) ?? Number.NaN),
-    cell: (p) => html`${offerPrice(p.offer) === null ? "–" : formatToken(offerPrice(p.offer))}`,
+    value: (p) => gwkNumber(pricePerJob(p)),
+    cell: (p) => html`${pricePerJob(p) === null ? "–" : formatGwk(pricePerJob(p))}`,
   },
   {
     key: "reputation",
     label: "Reputation",
     numeric: true,
-    value: (p) => reputationScore(p.reputation),
+    value: (p) => p.reputation,
     cell: (p) => {
-      const score = reputationScore(p.reputation);
+      const score = p.reputation;
       return html`${score === null ? "–" : score.toFixed(3)}`;
     },
   },
@@ -65,7 +65,7 @@ export const providerColumns = [
   {
     key: "lastSeen",
     label: "Last seen",
-    value: (p) => String(p.lastSeen ?? ""),
+    value: (p) => p.lastSeen ?? 0,
     cell: (p) => html`${formatAgo(p.lastSeen)}`,
   },
 ];
@@ -73,7 +73,7 @@ export const providerColumns = [
 export async function render(main, { api }) {
   main.innerHTML = html`<h1>Providers</h1>
     <form class="filters" data-role="filters">
-      <label>Status <select name="status"><option value="">any</option><option>active</option><option>unbonding</option><option>jailed</option></select></label>
+      <label>Status <select name="status"><option value="">any</option><option>active</option><option>unbonding</option><option>jailed</option><option>inactive</option></select></label>
       <label>Resource type <input name="resourceType" size="10" placeholder="any"></label>
     </form><div data-role="table"></div>`.text;
   const table = createDataTable({
