@@ -1,5 +1,6 @@
 // The local network that `npm start` runs: every role on loopback, sharing one home folder.
 
+export { demoCellResolution, demoProviderLocation } from "./demo-locations.ts";
 export {
   devAccount,
   devAccountRoles,

@@ -24,6 +24,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
 import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
+import { demoProviderLocation } from "./demo-locations.ts";
 import { acquireLock } from "./lock.ts";
 import {
   devAccount,
@@ -227,6 +228,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         nodeKey,
         resourceTypes: [resourceTypeId(computeResource.name)],
         stake: parseUnits("1000", 18),
+        h3Cell: demoProviderLocation(i).h3Cell,
       });
       providerHomes.push(home);
     }
