@@ -34,10 +34,18 @@ export interface JobRecord {
   [field: string]: unknown;
 }
 
+/** A job record with its position in jobs.jsonl, from 1: the paging cursor of the public job feed. */
+export interface StoredJobRecord {
+  seq: number;
+  record: JobRecord;
+}
+
 export interface GatewayStore {
   /** Whether a job id was ever accepted here (including before a restart). */
   hasJob(jobId: string): boolean;
   appendJob(record: JobRecord): void;
+  /** Job records (accepted, then settled) in the order they were written, after sequence number `after`. */
+  listJobRecords(params: { after?: number; limit: number }): { records: StoredJobRecord[]; next?: number };
   appendReport(kind: ReportKind, report: Envelope): StoredReport;
   listReports(params: { kind?: ReportKind; after?: number; limit: number }): { reports: StoredReport[]; next?: number };
   readVoucherQueue(): QueuedVoucher[];
@@ -99,10 +107,15 @@ function openJsonLines(path: string, onLine: (line: string, offset: number, leng
 export function openGatewayStore(dir: string): GatewayStore {
   mkdirSync(dir, { recursive: true });
   const jobIds = new Set<string>();
-  const jobs = openJsonLines(join(dir, "jobs.jsonl"), (line) => {
+  // Like reports: records stay on disk, memory holds where each one is.
+  const jobIndex: { offset: number; length: number }[] = [];
+  const jobs = openJsonLines(join(dir, "jobs.jsonl"), (line, offset, length) => {
     try {
       const record = JSON.parse(line) as { jobId?: unknown };
-      if (typeof record.jobId === "string") jobIds.add(record.jobId);
+      if (typeof record.jobId === "string") {
+        jobIds.add(record.jobId);
+        jobIndex.push({ offset, length });
+      }
     } catch {
       // a damaged line names no job; keep going
     }
@@ -123,8 +136,21 @@ export function openGatewayStore(dir: string): GatewayStore {
   return {
     hasJob: (jobId) => jobIds.has(jobId),
     appendJob(record) {
-      jobs.append(record);
+      jobIndex.push(jobs.append(record));
       jobIds.add(record.jobId);
+    },
+    listJobRecords({ after = 0, limit }) {
+      const records: StoredJobRecord[] = [];
+      for (let seq = after + 1; seq <= jobIndex.length && records.length < limit; seq++) {
+        const entry = jobIndex[seq - 1] as { offset: number; length: number };
+        try {
+          records.push({ seq, record: JSON.parse(jobs.read(entry.offset, entry.length)) as JobRecord });
+        } catch (cause) {
+          throw new StateError("the job log is damaged", { cause, details: { seq } });
+        }
+      }
+      const last = records.at(-1)?.seq ?? after;
+      return last < jobIndex.length ? { records, next: last } : { records };
     },
     appendReport(kind, report) {
       const { offset, length } = reports.append(report);

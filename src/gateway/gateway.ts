@@ -241,6 +241,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     submitVouchers: (raw) => relay.submit(raw),
     relayChallenge: (raw) => challenges.relay(raw),
     listReports: (params) => store.listReports(params),
+    listJobRecords: (params) => store.listJobRecords(params),
     metrics,
     maxBodyBytes,
     log,
