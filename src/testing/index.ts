@@ -1,5 +1,6 @@
 // Test support shared by end-to-end tests: real processes, free ports, temporary homes, a deployed test chain.
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
+export { findChromium, launchChromium } from "./chromium.ts";
 export {
   type FakeGateway,
   type FakeGatewayReply,
