@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { isDeepStrictEqual } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { parseUnits } from "viem";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
@@ -73,9 +74,18 @@ async function screenshot(page: Page, name: string, viewport: keyof typeof viewp
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
   if (viewport === "phone") {
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
     assert.ok(width <= viewports.phone.width, `${name} is ${width}px wide at 375 px: it scrolls sideways`);
   }
+}
+
+/** { [keyAttribute]: valueAttribute } over every element matching selector. */
+async function attributes(page: Page, selector: string, key: string, value: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const element of await page.locator(selector).all()) {
+    out[(await element.getAttribute(key)) ?? ""] = (await element.getAttribute(value)) ?? "";
+  }
+  return out;
 }
 
 interface CliStats {
@@ -210,13 +220,11 @@ test("overview: the totals equal `gw network stats --json` and every provider is
       async () => {
         const before = expectedTotals(await cliStats());
         await show(page, "/");
-        const shown = await page.$$eval("[data-stat]", (els) =>
-          Object.fromEntries(els.map((el) => [(el as HTMLElement).dataset.stat, (el as HTMLElement).dataset.value])),
-        );
+        const shown = await attributes(page, "[data-stat]", "data-stat", "data-value");
         const after = expectedTotals(await cliStats());
-        if (JSON.stringify(before) !== JSON.stringify(after)) return undefined;
+        if (!isDeepStrictEqual(before, after)) return undefined;
         const { currentEpoch: _e, jobs: _j, ...compared } = shown;
-        if (JSON.stringify(compared) !== JSON.stringify(before)) {
+        if (!isDeepStrictEqual(compared, before)) {
           console.log(`not yet equal: page ${JSON.stringify(compared)} cli ${JSON.stringify(before)}`);
           return undefined;
         }
@@ -230,7 +238,7 @@ test("overview: the totals equal `gw network stats --json` and every provider is
 
     await page.waitForSelector('main[data-map-ready="done"]');
     assert.equal(await page.locator("path.hex").count(), cells.size);
-    const shownCells = await page.$$eval("path.hex", (els) => els.map((el) => (el as SVGElement).dataset.cell));
+    const shownCells = Object.keys(await attributes(page, "path.hex", "data-cell", "data-cell"));
     assert.deepEqual(new Set(shownCells), cells);
     assert.ok(await page.locator("path.land").getAttribute("d"), "the world outline is drawn");
     await page.locator("path.hex").first().click();
@@ -312,9 +320,10 @@ test("providers and a provider's page: earnings per epoch and an estimate equal 
     await page.getByLabel("Power draw (W)").fill("120");
     await page.getByRole("button", { name: "Estimate" }).click();
     const net = await page.waitForSelector('[data-role="net"]');
-    const form = await page.$$eval(".estimator input", (els) =>
-      Object.fromEntries(els.map((el) => [(el as HTMLInputElement).name, (el as HTMLInputElement).value])),
-    );
+    const form: Record<string, string> = {};
+    for (const input of await page.locator(".estimator input").all()) {
+      form[(await input.getAttribute("name")) ?? ""] = await input.inputValue();
+    }
     const query = new URLSearchParams({ ...form, resourceType: "compute" });
     const expected = await api<{ monthly: { net: string } }>(`/v1/estimate?${query}`);
     assert.equal(await net.getAttribute("data-value"), expected.monthly.net);
