@@ -50,6 +50,8 @@ export async function render(main, { api }) {
       : '<p class="muted">No epoch has closed yet.</p>';
   };
   await Promise.all([loadStats(), loadEpoch()]);
+  // Marks for the benchmark: when the numbers are on screen, and when the map is.
+  performance.mark("gw:totals");
 
   // The map loads its libraries after the totals are on screen: the first paint does not wait for them.
   let map = null;
@@ -82,6 +84,7 @@ export async function render(main, { api }) {
   });
   main.dataset.mapReady = "pending";
   mapReady.finally(() => {
+    performance.mark("gw:map");
     main.dataset.mapReady = "done";
   });
 
