@@ -21,7 +21,7 @@ const viewports = { desktop: { width: 1280, height: 900 }, phone: { width: 375, 
 let browser: Browser;
 let network: Awaited<ReturnType<typeof startGw>>;
 let passwordFile = "";
-let apiUrl = "";
+let apiOrigin = "";
 let dashboardUrl = "";
 const jobIds: string[] = [];
 const pageErrors: string[] = [];
@@ -29,7 +29,7 @@ const pageErrors: string[] = [];
 const env = () => ({ GW_HOME: home.path });
 
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${apiUrl}${path}`);
+  const response = await fetch(`${apiOrigin}${path}`);
   assert.equal(response.status, 200, `GET ${path}: ${await response.clone().text()}`);
   return (await response.json()) as T;
 }
@@ -152,9 +152,12 @@ before(async () => {
   passwordFile = (network.first as { passwordFile: string }).passwordFile;
   const status = await runGw(["status", "--json"], { env: env() });
   assert.equal(status.code, 0, status.stderr);
-  ({ apiUrl, dashboardUrl } = status.json as { apiUrl: string; dashboardUrl: string });
-  assert.match(apiUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.ok(dashboardUrl.startsWith(apiUrl), `the dashboard is served by the API server: ${dashboardUrl}`);
+  const urls = status.json as { apiUrl: string; dashboardUrl: string };
+  dashboardUrl = urls.dashboardUrl;
+  assert.match(dashboardUrl, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  // The page and the API share one server: API paths below are read from the dashboard's origin.
+  apiOrigin = new URL(dashboardUrl).origin;
+  assert.ok(urls.apiUrl.startsWith(apiOrigin), `the API (${urls.apiUrl}) is served where the dashboard is`);
 
   writeFileSync(join(home.path, "echo.wasm"), await loadFixture("echo"));
   writeFileSync(join(home.path, "input.bin"), "hello dashboard");
