@@ -1,6 +1,12 @@
 // Test support shared by end-to-end tests: real processes, free ports, temporary homes, a deployed test chain.
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
 export {
+  type EconomyScenario,
+  redeemTestVoucher,
+  runEconomyScenario,
+  setUpEconomy,
+} from "./economy-scenario.ts";
+export {
   type FakeGateway,
   type FakeGatewayReply,
   fakeJobOutcome,
