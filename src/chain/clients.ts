@@ -24,10 +24,15 @@ export function chainFor(chainId: number, rpcUrl: string): Chain {
   });
 }
 
-export function createChainPublicClient(params: { rpcUrl: string; chainId: number }): PublicClient {
+/** `batch`: many concurrent reads share one JSON-RPC batch request (the indexer reads block headers this way). */
+export function createChainPublicClient(params: { rpcUrl: string; chainId: number; batch?: boolean }): PublicClient {
   return createPublicClient({
     chain: chainFor(params.chainId, params.rpcUrl),
-    transport: http(params.rpcUrl, { retryCount: 2, timeout: 15_000 }),
+    transport: http(params.rpcUrl, {
+      retryCount: 2,
+      timeout: 15_000,
+      ...(params.batch ? { batch: { batchSize: 200, wait: 0 } } : {}),
+    }),
     pollingInterval: 250,
   }) as PublicClient;
 }

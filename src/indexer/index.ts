@@ -6,6 +6,8 @@ export { type Database, type Queryable, type Row, toBigInt, toNumber, toNumberOr
 export { type ChainFollowOptions, type ChainRound, followChainOnce } from "./follow-chain.ts";
 export { followGatewayProvidersOnce, followJobsOnce, type JobsRound } from "./follow-jobs.ts";
 export { followOraclesOnce, type OracleRound } from "./follow-oracle.ts";
+export { createIndexer, type Indexer, type IndexerChange, type IndexerOptions } from "./indexer-service.ts";
 export { applyMigrations, listMigrations } from "./migrate.ts";
+export { openIndexDatabase } from "./open-database.ts";
 export { openPgliteDatabase } from "./pglite-database.ts";
 export { openPostgresDatabase } from "./postgres-database.ts";

@@ -2,6 +2,12 @@
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
 export { findChromium, launchChromium } from "./chromium.ts";
 export {
+  type EconomyScenario,
+  redeemTestVoucher,
+  runEconomyScenario,
+  setUpEconomy,
+} from "./economy-scenario.ts";
+export {
   type FakeGateway,
   type FakeGatewayReply,
   fakeJobOutcome,

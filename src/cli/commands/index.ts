@@ -13,6 +13,7 @@ import { govExecuteCommand } from "./gov-execute.ts";
 import { govProposeCommand } from "./gov-propose.ts";
 import { govStatusCommand } from "./gov-status.ts";
 import { govVoteCommand } from "./gov-vote.ts";
+import { indexerStartCommand } from "./indexer-start.ts";
 import { networkJoinCommand } from "./network-join.ts";
 import { networkStatsCommand } from "./network-stats.ts";
 import { oracleStartCommand } from "./oracle-start.ts";
@@ -41,6 +42,7 @@ export const commands: Command[] = [
   computeRunCommand,
   gatewayStartCommand,
   oracleStartCommand,
+  indexerStartCommand,
   oracleVerifyCommand,
   networkJoinCommand,
   providerInitCommand,
