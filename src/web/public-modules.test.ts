@@ -60,3 +60,28 @@ test("chart labels are escaped", async () => {
   });
   assert.ok(!svg.includes("<script>") && !svg.includes("<img"), svg);
 });
+
+test("on a log scale, revenue a millionth of the emission still gets a bar, and decades are evenly spaced", async () => {
+  const { renderBarChart, prefersLogScale, logTicks } = await load("svg-chart.js");
+  assert.deepEqual(logTicks(0.01, 10_000), [0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000]);
+  assert.deepEqual(logTicks(0.02, 50), [0.01, 0.1, 1, 10, 100]);
+  assert.equal(prefersLogScale([10_000, 0.01, 0]), true);
+  assert.equal(prefersLogScale([10, 5, 0]), false);
+  const svg: string = renderBarChart({
+    title: "t",
+    categories: ["a", "b"],
+    scale: "log",
+    series: [
+      { name: "E", className: "emission", values: [10_000, 100] },
+      { name: "R", className: "revenue", values: [0.01, 0] },
+    ],
+  });
+  const heights = [...svg.matchAll(/<rect class="(\w+)"[^>]*data-category="(\w)"[^>]*height="([\d.]+)"/g)].map(
+    (m) => [`${m[1]}-${m[2]}`, Number(m[3])] as const,
+  );
+  const h = Object.fromEntries(heights);
+  assert.equal(h["revenue-b"], 0, "zero draws nothing");
+  // The axis starts a decade below 0.01: 0.01 is 1 decade up, 100 is 5, 10,000 is 7.
+  assert.ok(Math.abs((h["revenue-a"] ?? 0) / (h["emission-a"] ?? 1) - 1 / 7) < 0.01, JSON.stringify(h));
+  assert.ok(Math.abs((h["emission-b"] ?? 0) / (h["emission-a"] ?? 1) - 5 / 7) < 0.01, JSON.stringify(h));
+});

@@ -16,9 +16,27 @@ export function niceTicks(max, count = 5) {
 
 const round = (v) => Number(v.toPrecision(12));
 
+/** Powers of ten from strictly below `min` (so its bar shows) to `max` or above (about 8, wider steps when needed). */
+export function logTicks(min, max) {
+  if (!(min > 0) || !(max > 0)) return [1, 10];
+  const low = Math.ceil(Math.log10(min)) - 1;
+  const high = Math.max(low + 1, Math.ceil(Math.log10(max)));
+  const step = Math.ceil((high - low) / 8);
+  const ticks = [];
+  for (let e = low; e < high + step; e += step) ticks.push(round(10 ** e));
+  return ticks;
+}
+
+/** Whether a log scale reads better: the largest positive value is over 1000× the smallest. */
+export function prefersLogScale(values) {
+  const positives = values.filter((v) => v > 0);
+  return positives.length > 1 && Math.max(...positives) / Math.min(...positives) >= 1000;
+}
+
 /** A short axis label: 1.2k, 3.4M, 0.05. */
 export function compactNumber(v) {
   const abs = Math.abs(v);
+  if (abs > 0 && abs < 0.001) return v.toExponential(0);
   if (abs >= 1e9) return `${round(v / 1e9)}G`;
   if (abs >= 1e6) return `${round(v / 1e6)}M`;
   if (abs >= 1e4) return `${round(v / 1e3)}k`;
@@ -34,6 +52,7 @@ export function renderBarChart({
   categories,
   series,
   mode = "grouped",
+  scale = "linear",
   line,
   width = 760,
   height = 300,
@@ -42,18 +61,28 @@ export function renderBarChart({
   const margin = { top: 12, right: line ? 56 : 16, bottom: 36, left: 56 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
+  const log = scale === "log";
+  const layout = log ? "grouped" : mode;
   const totals = categories.map((_, i) =>
-    mode === "stacked"
+    layout === "stacked"
       ? series.reduce((s, x) => s + Math.max(0, x.values[i] ?? 0), 0)
       : Math.max(0, ...series.map((x) => x.values[i] ?? 0)),
   );
-  const yTicks = niceTicks(Math.max(0, ...totals));
+  // Log scale: bars start at the axis floor, values ≤ 0 draw nothing (stacking needs linear, so it is grouped).
+  const positives = series.flatMap((x) => x.values).filter((v) => v > 0);
+  const yTicks = log ? logTicks(Math.min(...positives), Math.max(...positives)) : niceTicks(Math.max(0, ...totals));
+  const yMin = log ? yTicks[0] : 0;
   const yMax = yTicks[yTicks.length - 1];
-  const y = (v) => margin.top + plotH - (Math.max(0, v) / yMax) * plotH;
+  const y = log
+    ? (v) =>
+        margin.top +
+        plotH -
+        (v > 0 ? (Math.log10(Math.max(v, yMin)) - Math.log10(yMin)) / Math.log10(yMax / yMin) : 0) * plotH
+    : (v) => margin.top + plotH - (Math.max(0, v) / yMax) * plotH;
   const band = plotW / Math.max(1, categories.length);
   const gap = Math.min(band * 0.2, 12);
   const groupW = band - gap;
-  const barW = mode === "stacked" ? groupW : groupW / Math.max(1, series.length);
+  const barW = layout === "stacked" ? groupW : groupW / Math.max(1, series.length);
   const parts = [];
 
   for (const t of yTicks) {
@@ -69,10 +98,10 @@ export function renderBarChart({
     let stackTop = 0;
     series.forEach((s, k) => {
       const v = Math.max(0, s.values[i] ?? 0);
-      const x = mode === "stacked" ? x0 : x0 + k * barW;
-      const top = mode === "stacked" ? y(stackTop + v) : y(v);
-      const bottom = mode === "stacked" ? y(stackTop) : y(0);
-      stackTop += mode === "stacked" ? v : 0;
+      const x = layout === "stacked" ? x0 : x0 + k * barW;
+      const top = layout === "stacked" ? y(stackTop + v) : y(v);
+      const bottom = layout === "stacked" ? y(stackTop) : y(0);
+      stackTop += layout === "stacked" ? v : 0;
       parts.push(
         `<rect class="${escapeHtml(s.className)}" data-series="${escapeHtml(s.name)}" data-category="${escapeHtml(label)}" ` +
           `x="${fixed(x)}" y="${fixed(top)}" width="${fixed(Math.max(1, barW - 1))}" height="${fixed(Math.max(0, bottom - top))}">` +

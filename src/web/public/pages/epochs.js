@@ -5,17 +5,24 @@ import { createDataTable } from "../data-table.js";
 import { formatGwk, formatShare, formatTime, formatToken, gwkNumber, html, raw, shortHex } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
 import { epochView } from "../model.js";
+import { createScaleToggle } from "../scale-toggle.js";
 import { chartWidth, renderBarChart } from "../svg-chart.js";
 
-/** The chart shows the latest epochs only: bars stay readable on a phone. */
-const chartEpochs = 40;
+/** The chart shows the latest epochs only, about one per 18 px (8 to 40): bars stay readable on a phone. */
+export const chartEpochsFor = (width) => Math.max(8, Math.min(40, Math.floor(width / 18)));
 
-export function epochChart(epochs, width = 760) {
-  const shown = [...epochs].sort((a, b) => a.epoch - b.epoch).slice(-chartEpochs);
+/** The epochs the chart draws at this width: the latest, oldest first. */
+export function chartWindow(epochs, width) {
+  return [...epochs].sort((a, b) => a.epoch - b.epoch).slice(-chartEpochsFor(width));
+}
+
+export function epochChart(epochs, width = 760, scale = "linear") {
+  const shown = chartWindow(epochs, width);
   return renderBarChart({
     title: `Emission and customer revenue per epoch, with the revenue share (last ${shown.length} epochs)`,
     width,
     height: Math.round(Math.min(300, Math.max(220, width * 0.45))),
+    scale,
     categories: shown.map((e) => String(e.epoch)),
     series: [
       {
@@ -43,7 +50,7 @@ export function epochChart(epochs, width = 760) {
 
 const columns = [
   { key: "epoch", label: "Epoch", numeric: true, value: (e) => e.epoch, cell: (e) => html`${e.epoch}` },
-  { key: "end", label: "Ended", value: (e) => String(e.end ?? ""), cell: (e) => html`${formatTime(e.end)}` },
+  { key: "end", label: "End", value: (e) => String(e.end ?? ""), cell: (e) => html`${formatTime(e.end)}` },
   {
     key: "emission",
     label: "Emission GWK",
@@ -103,11 +110,20 @@ export async function render(main, { api }) {
     sort: { key: "epoch", dir: "descending" },
   });
   main.querySelector('[data-role="table"]').append(table.element);
-  const load = async () => {
-    const epochs = (await fetchAll(api.epochs)).map(epochView);
-    main.querySelector('[data-role="chart"]').innerHTML = epochs.length
-      ? epochChart(epochs, chartWidth(main.querySelector('[data-role="chart"]')))
+  let epochs = [];
+  const chart = main.querySelector('[data-role="chart"]');
+  const drawChart = () => {
+    const width = chartWidth(chart);
+    const values = chartWindow(epochs, width).flatMap((e) => [gwkNumber(e.emission), gwkNumber(e.revenue)]);
+    chart.innerHTML = epochs.length
+      ? epochChart(epochs, width, toggle.scaleFor(values))
       : raw('<p class="muted">No epoch yet.</p>').text;
+  };
+  const toggle = createScaleToggle(drawChart);
+  chart.before(toggle.element);
+  const load = async () => {
+    epochs = (await fetchAll(api.epochs)).map(epochView);
+    drawChart();
     table.setRows(epochs);
   };
   await load();

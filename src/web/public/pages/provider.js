@@ -4,15 +4,20 @@ import { createDataTable } from "../data-table.js";
 import { formatAgo, formatGwk, formatTime, formatToken, gwkNumber, html, raw, unitsToDecimal } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
 import { earningsView, pricePerJob, providerView } from "../model.js";
+import { createScaleToggle } from "../scale-toggle.js";
 import { chartWidth, renderBarChart } from "../svg-chart.js";
 import { normalizeCell } from "../world-map.js";
 
-export function earningsChart(rows, width = 760) {
-  const shown = [...rows].sort((a, b) => a.epoch - b.epoch).slice(-40);
+/** The epochs the earnings chart draws: the latest 40, oldest first. */
+const latestRows = (rows) => [...rows].sort((a, b) => a.epoch - b.epoch).slice(-40);
+
+export function earningsChart(rows, width = 760, scale = "linear") {
+  const shown = latestRows(rows);
   return renderBarChart({
     title: "Earnings per epoch: rewards and voucher revenue",
     width,
     height: Math.round(Math.min(260, Math.max(200, width * 0.4))),
+    scale,
     categories: shown.map((e) => String(e.epoch)),
     mode: "stacked",
     series: [
@@ -149,12 +154,18 @@ export async function render(main, { api, params }) {
     ],
   });
   $("earnings").append(earningsTable.element);
-  const loadEarnings = async () => {
-    const answer = await api.earnings(id);
-    const rows = answer.epochs.map(earningsView);
+  let rows = [];
+  const drawChart = () => {
+    const values = latestRows(rows).flatMap((e) => [gwkNumber(e.rewards), gwkNumber(e.revenue)]);
     $("chart").innerHTML = rows.length
-      ? earningsChart(rows, chartWidth($("chart")))
+      ? earningsChart(rows, chartWidth($("chart")), toggle.scaleFor(values))
       : '<p class="muted">No earnings yet.</p>';
+  };
+  const toggle = createScaleToggle(drawChart);
+  $("chart").before(toggle.element);
+  const loadEarnings = async () => {
+    rows = (await api.earnings(id)).epochs.map(earningsView);
+    drawChart();
     earningsTable.setRows(rows);
   };
   const history = createDataTable({
