@@ -8,7 +8,7 @@ import type { EpochView } from "./schemas.ts";
 
 const epochColumns = `e.epoch, e.block, e.log_index, e.tx_hash, e.earnings_root, e.emission::text AS emission,
   e.revenue::text AS revenue, e.burned::text AS burned, e.treasury_fees::text AS fees,
-  e.treasury_slashes::text AS slashes, e.treasury_other::text AS other, e.signers, e.posted_at,
+  e.treasury_slashes::text AS slashes, e.treasury_other::text AS other, e.signers, e.posted_at, e.from_block,
   (SELECT COUNT(*) FROM oracle_node_epochs n WHERE n.epoch = e.epoch AND NOT n.jailed) AS active,
   (SELECT COUNT(*) FROM oracle_epochs_fetched f WHERE f.epoch = e.epoch) AS fetched`;
 
@@ -38,6 +38,7 @@ function epochView(ctx: ReadContext, r: Row): EpochView {
     signers: (r.signers as string[]).map((s) => s.toLowerCase()),
     activeProviders: toNumber(r.fetched) > 0 ? toNumber(r.active) : null,
     block: toNumber(r.block),
+    fromBlock: r.from_block === null ? ctx.deployment.deployBlock : toNumber(r.from_block),
     txHash: String(r.tx_hash),
   };
 }
@@ -46,6 +47,7 @@ function epochView(ctx: ReadContext, r: Row): EpochView {
 async function openEpoch(ctx: ReadContext): Promise<EpochView> {
   const { db, deployment } = ctx;
   const [last] = await db.query("SELECT epoch, block, log_index FROM epochs ORDER BY epoch DESC LIMIT 1");
+  const fromBlock = last ? toNumber(last.block) : deployment.deployBlock;
   const epoch = last ? toNumber(last.epoch) + 1 : 0;
   const after = last ? [toNumber(last.block), toNumber(last.log_index)] : [-1, -1];
   const window = "(block > $1 OR (block = $1 AND log_index > $2))";
@@ -86,6 +88,7 @@ async function openEpoch(ctx: ReadContext): Promise<EpochView> {
     signers: [],
     activeProviders: null,
     block: null,
+    fromBlock,
     txHash: null,
   };
 }

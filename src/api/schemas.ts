@@ -44,7 +44,8 @@ export const epochSchema = z.object({
   root: hex.nullable(),
   signers: z.array(address),
   activeProviders: z.number().int().nullable().describe("unjailed nodes in the oracles' result; null if not fetched"),
-  block: z.number().int().nullable(),
+  block: z.number().int().nullable().describe("the block of the post"),
+  fromBlock: z.number().int().describe("the window starts after the previous post in this block (or at deployment)"),
   txHash: hex.nullable(),
 });
 export type EpochView = z.infer<typeof epochSchema>;

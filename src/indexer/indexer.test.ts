@@ -21,6 +21,7 @@ import {
   type FakeOracle,
   redeemTestVoucher,
   runEconomyScenario,
+  snapshotApi,
   startFakeOracle,
   startTestChain,
   type TestChain,
@@ -70,32 +71,11 @@ async function get(app: Hono, path: string): Promise<{ status: number; body: Jso
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-/** Every list the API serves, walked page by page: what two indexes must agree on. */
-async function snapshot(app: Hono): Promise<Json> {
-  const walk = async (path: string, key: string) => {
-    const rows: Json[] = [];
-    let cursor: string | null = null;
-    do {
-      const sep = path.includes("?") ? "&" : "?";
-      const page = await get(app, `${path}${sep}limit=1${cursor ? `&cursor=${cursor}` : ""}`);
-      assert.equal(page.status, 200, JSON.stringify(page.body));
-      rows.push(...page.body[key]);
-      cursor = page.body.next;
-    } while (cursor);
-    return rows;
-  };
-  const providers = await walk("/v1/providers", "providers");
-  const details = await Promise.all(providers.map((p) => get(app, `/v1/providers/${p.nodeKey}`)));
-  const earnings = await Promise.all(providers.map((p) => get(app, `/v1/providers/${p.owner}/earnings`)));
-  return {
-    stats: (await get(app, "/v1/network/stats")).body,
-    epochs: await walk("/v1/epochs", "epochs"),
-    providers,
-    details: details.map((d) => d.body),
-    earnings: earnings.map((e) => e.body),
-    jobs: await walk("/v1/jobs", "jobs"),
-  };
-}
+const snapshot = (app: Hono) =>
+  snapshotApi(async (path) => {
+    const response = await app.request(path);
+    return { status: response.status, body: (await response.json()) as Json };
+  });
 
 before(async () => {
   chain = await startTestChain();

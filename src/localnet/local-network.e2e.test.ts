@@ -19,6 +19,8 @@ const startArgs = (chainPort: number) => [
   "0",
   "--oracle-port",
   "0",
+  "--api-port",
+  "0",
   "--providers",
   "0",
 ];

@@ -46,6 +46,8 @@ export interface LocalNetworkOptions {
   providers: number;
   /** First oracle port (three oracles on it and the next two); 0 picks free ports. */
   oraclePort?: number;
+  /** The indexer's API + dashboard port (default 8680); 0 picks a free port. */
+  apiPort?: number;
   epochSeconds?: number;
   /** Forwarded to the gateway (--audit-share-bps); the gateway's default when undefined. */
   auditShareBps?: number;
@@ -69,6 +71,9 @@ export interface LocalService {
 export interface LocalNetwork {
   deployment: Deployment;
   services: LocalService[];
+  /** The indexer's HTTP API (…/v1) and the dashboard it serves. */
+  apiUrl: string;
+  dashboardUrl: string;
   demoAccounts: { address: string; privateKey: string; balance: bigint }[];
   customer: { account: string; address: string; escrow: bigint };
   passwordFile: string;
@@ -121,7 +126,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const logs = join(options.home, "logs");
     // Every start is a new chain: state derived from the previous one (gateway log, provider homes, payment
     // channels of the old escrow) would be wrong on this one.
-    for (const stale of ["gateway", "providers", "oracles"])
+    for (const stale of ["gateway", "providers", "oracles", "indexer"])
       rmSync(join(options.home, stale), { recursive: true, force: true });
 
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
@@ -293,6 +298,29 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     );
     roles.push(...oracles);
 
+    // The indexer + API + dashboard: follows the chain, the oracles' results and the gateway's job feed.
+    options.log("starting the indexer and API");
+    const indexer = await startRoleProcess({
+      name: "indexer",
+      args: [
+        "indexer",
+        "start",
+        "--home",
+        options.home,
+        "--api-port",
+        String(options.apiPort ?? 8680),
+        "--gateway",
+        gatewayUrl,
+        ...oracleUrls.flatMap((url) => ["--oracle", url]),
+      ],
+      env,
+      logFile: join(logs, "indexer.log"),
+      startTimeoutMs: 120_000,
+    });
+    roles.push(indexer);
+    const apiUrl = String(indexer.status.apiUrl ?? "");
+    const dashboardUrl = String(indexer.status.dashboardUrl ?? "");
+
     const services: LocalService[] = [
       { name: "chain", url: rpcUrl, pid: anvil.process.pid },
       { name: "gateway", url: gatewayUrl, pid: gateway.pid },
@@ -309,6 +337,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         address: String(o.status.oracle ?? ""),
         home: oracleHomes[i] as string,
       })),
+      { name: "api", url: apiUrl, pid: indexer.pid },
+      { name: "dashboard", url: dashboardUrl, pid: indexer.pid },
     ];
     writeJsonAtomic(localnetStatePath(options.home), {
       pid: process.pid,
@@ -332,6 +362,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     return {
       deployment,
       services,
+      apiUrl,
+      dashboardUrl,
       demoAccounts,
       customer: {
         account: findAccount(options.home, customerAccount.name).name,

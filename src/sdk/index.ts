@@ -3,6 +3,7 @@ export { createGroundworkClient, type GroundworkClient, type GroundworkClientOpt
 export { type RunComputeParams, type RunComputeResult, runCompute } from "./compute.ts";
 export { GatewayError, InsufficientDepositError, JobFailedError, VerificationFailedError } from "./errors.ts";
 export { createGatewayApi, type GatewayApi, type GatewayInfo, type JobOutcome } from "./gateway-api.ts";
+export { createNetworkApi, type NetworkApi, parseApiUrl } from "./network-api.ts";
 export { createPaymentStore, type PaymentStore, type PaymentStoreOptions } from "./payment-store.ts";
 export {
   type JobProgressEvent,

@@ -1,4 +1,6 @@
 // Test support shared by end-to-end tests: real processes, free ports, temporary homes, a deployed test chain.
+
+export { type ApiGet, type ApiJson, apiGetter, snapshotApi } from "./api-snapshot.ts";
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
 export { findChromium, launchChromium } from "./chromium.ts";
 export {
