@@ -4,14 +4,15 @@
 // revenue share, the totals, a provider's earnings and estimate, and a job arriving live over SSE. A screenshot of
 // each page, desktop and 375 px wide, is kept under test-artifacts/dashboard/.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { parseUnits } from "viem";
+import { localnetStatePath } from "../localnet/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { freePort, launchChromium, runGw, startGw, tempHome } from "../testing/index.ts";
+import { freePort, isProcessAlive, launchChromium, runGw, startGw, tempHome } from "../testing/index.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const artifacts = join(repoRoot, "test-artifacts", "dashboard");
@@ -147,7 +148,8 @@ before(async () => {
       "--epoch-seconds",
       "20",
     ],
-    { env: env(), timeoutMs: 240_000 },
+    // Generous: on a loaded 2-core machine a whole network can take minutes to come up.
+    { env: env(), timeoutMs: 600_000 },
   );
   passwordFile = (network.first as { passwordFile: string }).passwordFile;
   const status = await runGw(["status", "--json"], { env: env() });
@@ -188,18 +190,27 @@ after(async () => {
     network.child.kill("SIGTERM");
     await network.exited;
   }
+  // Whatever the network recorded as running and is still alive (a start that failed half way) is stopped too.
+  if (existsSync(localnetStatePath(home.path))) {
+    const { services } = JSON.parse(readFileSync(localnetStatePath(home.path), "utf8")) as {
+      services: { pid: number }[];
+    };
+    for (const s of services) if (s.pid && isProcessAlive(s.pid)) process.kill(s.pid, "SIGKILL");
+  }
   home.remove();
 });
 
 test("the first load is small: every byte the overview transfers, map libraries included", async () => {
   const page = await browser.newPage({ viewport: viewports.desktop });
-  const transferred: { url: string; bytes: number }[] = [];
-  page.on("requestfinished", async (request) => {
-    const sizes = await request.sizes();
-    transferred.push({ url: request.url(), bytes: sizes.responseBodySize + sizes.responseHeadersSize });
+  const pending: Promise<{ url: string; bytes: number }>[] = [];
+  page.on("requestfinished", (request) => {
+    pending.push(
+      request.sizes().then((s) => ({ url: request.url(), bytes: s.responseBodySize + s.responseHeadersSize })),
+    );
   });
   await show(page, "/");
   await page.waitForSelector('main[data-map-ready="done"]');
+  const transferred = await Promise.all(pending);
   const total = transferred.reduce((s, r) => s + r.bytes, 0);
   const files = transferred.filter((r) => !r.url.includes("/v1/")).length;
   console.log(`first load: ${total} bytes transferred in ${transferred.length} requests (${files} files)`);

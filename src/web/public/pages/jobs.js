@@ -83,10 +83,17 @@ export async function render(main, { api }) {
     load();
   });
   await load();
+  // Job events carry the job's id only: read the job, then add or update its row.
   return {
-    onEvent(event) {
-      if (event.type !== "job" || !event.data?.jobId) return;
-      const job = jobView(event.data);
+    async onEvent(event) {
+      const jobId = event.type === "job" ? event.data?.jobId : undefined;
+      if (typeof jobId !== "string") return;
+      let job;
+      try {
+        job = jobView(await api.job(jobId));
+      } catch {
+        return; // not indexed yet or gone: the next event or a reload shows it
+      }
       const f = filters();
       const mine = !f.provider || job.providers.includes(f.provider) || job.provider === f.provider;
       if ((!f.status || f.status === job.status) && mine) table.upsert(job);
