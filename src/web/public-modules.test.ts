@@ -22,6 +22,8 @@ test("token amounts keep their value and read well", async () => {
   assert.equal(formatToken(null), "–");
   assert.equal(formatShare("0.0099"), "0.99 %");
   assert.equal(formatShare(null), "–");
+  assert.equal(formatShare("0.0000", "10000000000000000"), "<0.01 %", "some revenue never reads as zero");
+  assert.equal(formatShare("0.0000", "0"), "0.00 %");
   assert.equal(escapeHtml(`<a href="x">'&`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;");
   assert.equal(html`<b>${"<i>"}</b>${[html`<br>`, "<"]}`.text, "<b>&lt;i&gt;</b><br>&lt;");
   assert.equal(shortHex(`0x${"ab".repeat(32)}`), "0xababab…ababab");

@@ -73,11 +73,15 @@ export function formatToken(value, digits = 4) {
   return `${sign}${grouped}${kept ? `.${kept}` : ""}`;
 }
 
-/** The revenue share as a percentage, from its decimal ("0.0099") or basis points; "–" when undefined. */
-export function formatShare(share) {
+/**
+ * The revenue share as a percentage, from its decimal ("0.0099"); "–" when undefined. The API floors it to a basis
+ * point, so with some revenue (base units) a share of 0 reads "<0.01 %", not a misleading zero.
+ */
+export function formatShare(share, revenue) {
   if (share === null || share === undefined || share === "") return "–";
   const n = Number(share);
   if (!Number.isFinite(n)) return "–";
+  if (n === 0 && /^[1-9]\d*$/.test(String(revenue ?? ""))) return "<0.01 %";
   return `${(n * 100).toFixed(2)} %`;
 }
 

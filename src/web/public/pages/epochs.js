@@ -85,7 +85,7 @@ const columns = [
     numeric: true,
     value: (e) => (e.revenueShare === null ? -1 : Number(e.revenueShare)),
     cell: (e) =>
-      html`<span data-role="share" data-value="${e.revenueShare ?? ""}">${formatShare(e.revenueShare)}</span>`,
+      html`<span data-role="share" data-value="${e.revenueShare ?? ""}">${formatShare(e.revenueShare, e.revenue)}</span>`,
   },
   { key: "closed", label: "Closed", value: (e) => (e.closed ? 1 : 0), cell: (e) => html`${e.closed ? "yes" : "open"}` },
   {

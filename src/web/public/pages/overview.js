@@ -16,14 +16,14 @@ const totals = [
   ["Emission GWK", "emission", formatGwk],
   ["Burned GWK", "burned", formatGwk],
   ["Treasury GWK", "treasury", formatGwk],
-  ["Revenue share", "revenueShare", formatShare],
+  ["Revenue share", "revenueShare", (share, stats) => formatShare(share, stats.revenue)],
   ["Current epoch", "currentEpoch", String],
 ];
 
 export function totalsHtml(stats) {
   return html`<dl class="totals">${totals.map(
     ([label, key, show]) =>
-      html`<div><dt>${label}</dt><dd data-stat="${key}" data-value="${stats[key] ?? ""}">${stats[key] === null || stats[key] === undefined ? "–" : show(stats[key])}</dd></div>`,
+      html`<div><dt>${label}</dt><dd data-stat="${key}" data-value="${stats[key] ?? ""}">${stats[key] === null || stats[key] === undefined ? "–" : show(stats[key], stats)}</dd></div>`,
   )}</dl>`;
 }
 
@@ -45,7 +45,7 @@ export async function render(main, { api }) {
     $("epoch").innerHTML = latest
       ? html`<p data-epoch="${latest.epoch}">Epoch <strong>${latest.epoch}</strong>: emission ${formatGwk(latest.emission)} GWK,
           customer revenue ${formatGwk(latest.revenue)} GWK, revenue share
-          <strong data-role="latest-share" data-value="${latest.revenueShare ?? ""}">${formatShare(latest.revenueShare)}</strong>.
+          <strong data-role="latest-share" data-value="${latest.revenueShare ?? ""}">${formatShare(latest.revenueShare, latest.revenue)}</strong>.
           <a href="#/epochs">All epochs</a></p>`.text
       : '<p class="muted">No epoch has closed yet.</p>';
   };
