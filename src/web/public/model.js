@@ -14,6 +14,7 @@ export function statsView(s) {
     treasury: s.totals.treasury.total,
     revenueShare: s.totals.revenueShare.decimal,
     currentEpoch: s.currentEpoch.epoch,
+    postedEpochs: s.postedEpochs,
   };
 }
 

@@ -21,7 +21,8 @@ const totals = [
 ];
 
 export function totalsHtml(stats) {
-  return html`<dl class="totals">${totals.map(
+  // data-posted-epochs: how far these totals reach, so a reader (the browser test) can compare like with like.
+  return html`<dl class="totals" data-posted-epochs="${stats.postedEpochs}">${totals.map(
     ([label, key, show]) =>
       html`<div><dt>${label}</dt><dd data-stat="${key}" data-value="${stats[key] ?? ""}">${stats[key] === null || stats[key] === undefined ? "–" : show(stats[key], stats)}</dd></div>`,
   )}</dl>`;
