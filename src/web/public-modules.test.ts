@@ -66,7 +66,8 @@ test("chart labels are escaped", async () => {
 test("on a log scale, revenue a millionth of the emission still gets a bar, and decades are evenly spaced", async () => {
   const { renderBarChart, prefersLogScale, logTicks } = await load("svg-chart.js");
   assert.deepEqual(logTicks(0.01, 10_000), [0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000]);
-  assert.deepEqual(logTicks(0.02, 50), [0.01, 0.1, 1, 10, 100]);
+  assert.deepEqual(logTicks(0.02, 50), [0.001, 0.01, 0.1, 1, 10, 100]);
+  assert.deepEqual(logTicks(0.010002, 10_000), [0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000]);
   assert.equal(prefersLogScale([10_000, 0.01, 0]), true);
   assert.equal(prefersLogScale([10, 5, 0]), false);
   const svg: string = renderBarChart({

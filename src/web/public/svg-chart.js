@@ -16,10 +16,13 @@ export function niceTicks(max, count = 5) {
 
 const round = (v) => Number(v.toPrecision(12));
 
-/** Powers of ten from strictly below `min` (so its bar shows) to `max` or above (about 8, wider steps when needed). */
+/**
+ * Powers of ten from at least a decade below `min` (so the smallest bar is visibly tall, not a hairline) to `max` or
+ * above; about 8 ticks, wider steps when the range is wide.
+ */
 export function logTicks(min, max) {
   if (!(min > 0) || !(max > 0)) return [1, 10];
-  const low = Math.ceil(Math.log10(min)) - 1;
+  const low = Math.floor(Math.log10(min)) - 1;
   const high = Math.max(low + 1, Math.ceil(Math.log10(max)));
   const step = Math.ceil((high - low) / 8);
   const ticks = [];
