@@ -28,7 +28,7 @@ export const indexerStartCommand = defineCommand({
   summary: "run the indexer and the HTTP API + dashboard",
   usage:
     "[--api-port 8680] [--host 127.0.0.1] [--gateway URL]... [--oracle URL]... [--database-url postgres://…] " +
-    "[--data-dir DIR] [--poll-ms 1000] [--batch-blocks 2000] [--reset]",
+    "[--data-dir DIR] [--poll-ms 1000] [--batch-blocks 2000] [--confirmations 0] [--reset]",
   options: {
     "api-port": { type: "string" },
     host: { type: "string" },
@@ -38,12 +38,14 @@ export const indexerStartCommand = defineCommand({
     "data-dir": { type: "string" },
     "poll-ms": { type: "string" },
     "batch-blocks": { type: "string" },
+    confirmations: { type: "string" },
     reset: { type: "boolean" },
   },
   async run(ctx, { values }) {
     const port = parseIntegerFlag(values["api-port"], "api-port", 8680, 0, 65535);
     const pollMs = parseIntegerFlag(values["poll-ms"], "poll-ms", 1000, 10, 600_000);
     const batchBlocks = parseIntegerFlag(values["batch-blocks"], "batch-blocks", 2000, 1, 100_000);
+    const confirmations = parseIntegerFlag(values.confirmations, "confirmations", 0, 0, 10_000);
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const databaseUrl = (values["database-url"] as string | undefined) || ctx.env.DATABASE_URL || undefined;
     if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -66,6 +68,7 @@ export const indexerStartCommand = defineCommand({
       gateways,
       pollMs,
       batchBlocks,
+      confirmations,
       onChange: (change) => publishIndexerChange(hub, change),
       log: ctx.log,
     });
