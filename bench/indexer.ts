@@ -85,7 +85,7 @@ export default async function indexerBench(args: string[]): Promise<Record<strin
     log(`backlog: ${events} events in ${head - deployment.deployBlock} blocks (${backlogSeconds.toFixed(1)} s)`);
 
     const measure = async (name: string, db: Database) => {
-      const client = createChainPublicClient({ ...deployment, batch: true });
+      const client = createChainPublicClient({ ...deployment, batch: true, retryCount: 0 });
       const indexer = createIndexer({ db, client, deployment, batchBlocks: 2000 });
       const t0 = performance.now();
       await indexer.syncToHead();
