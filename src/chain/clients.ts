@@ -24,12 +24,20 @@ export function chainFor(chainId: number, rpcUrl: string): Chain {
   });
 }
 
-/** `batch`: many concurrent reads share one JSON-RPC batch request (the indexer reads block headers this way). */
-export function createChainPublicClient(params: { rpcUrl: string; chainId: number; batch?: boolean }): PublicClient {
+/**
+ * `batch`: many concurrent reads share one JSON-RPC batch request (the indexer reads block headers this way).
+ * `retryCount`: the transport's own retries (default 2); the indexer sets 0 and retries by splitting or next round.
+ */
+export function createChainPublicClient(params: {
+  rpcUrl: string;
+  chainId: number;
+  batch?: boolean;
+  retryCount?: number;
+}): PublicClient {
   return createPublicClient({
     chain: chainFor(params.chainId, params.rpcUrl),
     transport: http(params.rpcUrl, {
-      retryCount: 2,
+      retryCount: params.retryCount ?? 2,
       timeout: 15_000,
       ...(params.batch ? { batch: { batchSize: 200, wait: 0 } } : {}),
     }),

@@ -43,6 +43,8 @@ export interface ChainRange {
   blocks: BlockHeader[];
   /** The header of the range's last block. */
   end: BlockHeader;
+  /** The widest block span one getLogs call answered (smaller than the range when the node refused it whole). */
+  span: number;
 }
 
 const abis: Record<ContractRole, Abi> = {
@@ -109,17 +111,24 @@ export async function getBlockHeader(client: PublicClient, number: number | bigi
   };
 }
 
-async function getRawLogs(client: PublicClient, addresses: Hex[], from: number, to: number): Promise<Log[]> {
+async function getRawLogs(
+  client: PublicClient,
+  addresses: Hex[],
+  from: number,
+  to: number,
+  answered: { span: number },
+): Promise<Log[]> {
   try {
-    return await client.getLogs({ address: addresses, fromBlock: BigInt(from), toBlock: BigInt(to) });
+    const logs = await client.getLogs({ address: addresses, fromBlock: BigInt(from), toBlock: BigInt(to) });
+    answered.span = Math.max(answered.span, to - from + 1);
+    return logs;
   } catch (error) {
-    // Public RPC nodes cap the range or the result size; halve until they answer (one block cannot be split).
+    // RPC nodes (and the client's response size limit) cap the range or the result; halve until they answer (one
+    // block cannot be split).
     if (to > from) {
       const mid = from + Math.floor((to - from) / 2);
-      return [
-        ...(await getRawLogs(client, addresses, from, mid)),
-        ...(await getRawLogs(client, addresses, mid + 1, to)),
-      ];
+      const first = await getRawLogs(client, addresses, from, mid, answered);
+      return [...first, ...(await getRawLogs(client, addresses, mid + 1, to, answered))];
     }
     throw wrapChainError(error, `reading logs of block ${from}`);
   }
@@ -133,7 +142,8 @@ export async function readChainRange(
   to: number,
 ): Promise<ChainRange> {
   const roles = contractRoles(deployment);
-  const logs = await getRawLogs(client, Object.values(deployment.contracts), from, to);
+  const answered = { span: 0 };
+  const logs = await getRawLogs(client, Object.values(deployment.contracts), from, to, answered);
   const numbers = [...new Set(logs.map((l) => Number(l.blockNumber)))];
   if (!numbers.includes(to)) numbers.push(to);
   let headers: BlockHeader[];
@@ -159,5 +169,5 @@ export async function readChainRange(
   }
   events.sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
   headers.sort((a, b) => a.number - b.number);
-  return { events, blocks: headers, end: byNumber.get(to) as BlockHeader };
+  return { events, blocks: headers, end: byNumber.get(to) as BlockHeader, span: answered.span };
 }

@@ -16,6 +16,11 @@ export interface ChainFollowOptions {
   deployment: Deployment;
   /** Most blocks read per round. */
   batchBlocks: number;
+  /**
+   * The span to try this round, learnt from earlier rounds: narrowed when the node refused a range whole or a round
+   * brought more than 20k events, doubled back towards batchBlocks after light rounds. Mutated by followChainOnce.
+   */
+  span?: { blocks: number };
   /** Blocks behind the head left unindexed (0 on a local chain). */
   confirmations: number;
 }
@@ -89,8 +94,13 @@ export async function followChainOnce(options: ChainFollowOptions): Promise<Chai
   const next = await header(client, cursor.block + 1);
   if (next.parentHash !== cursor.hash) return rollBack(options, cursor);
 
-  const to = Math.min(head, cursor.block + options.batchBlocks);
+  const span = options.span ?? { blocks: options.batchBlocks };
+  const to = Math.min(head, cursor.block + Math.max(1, Math.min(span.blocks, options.batchBlocks)));
   const range = await readChainRange(client, deployment, cursor.block + 1, to);
+  const asked = to - cursor.block;
+  // Aim at rounds of at most ~20k events: one transaction stays short, and a kill loses little work.
+  if (range.span < asked || range.events.length > 20_000) span.blocks = Math.max(1, Math.min(range.span, asked >> 1));
+  else if (range.events.length < 5_000) span.blocks = Math.min(options.batchBlocks, span.blocks * 2);
   // A reorg deeper than the cursor between the check above and the read would mix two histories: check again.
   const tipNow = await header(client, cursor.block);
   if (tipNow.hash !== cursor.hash) return rollBack(options, cursor);

@@ -52,6 +52,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     deployment: options.deployment,
     batchBlocks: options.batchBlocks ?? 2000,
     confirmations: options.confirmations ?? 0,
+    // Start narrow and widen: a dense backlog's first wide range would be refused whole, at a high price.
+    span: { blocks: Math.min(options.batchBlocks ?? 2000, 64) },
   };
   let rounds = 0;
 

@@ -20,7 +20,21 @@ function wrap(sql: Sql): Queryable {
 
 /** Connects to `url` (postgres://…) and checks the server answers. */
 export async function openPostgresDatabase(url: string, options: { max?: number } = {}): Promise<Database> {
-  const sql = postgres(url, { max: options.max ?? 4, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgres(url, {
+    max: options.max ?? 4,
+    onnotice: () => {},
+    connect_timeout: 10,
+    types: {
+      // The indexer passes JSON columns already serialised (as PGlite takes them); the default would quote the
+      // string a second time and store a JSON string instead of the array or object.
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value)),
+        parse: (text: string) => JSON.parse(text),
+      },
+    },
+  });
   try {
     await sql`select 1`;
   } catch (cause) {

@@ -25,4 +25,5 @@ export {
   type TestEpochNode,
   type TestEpochOwner,
 } from "./fake-oracle.ts";
+export { findPostgresBin, startTestPostgres, type TestPostgres } from "./postgres-server.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";

@@ -1,12 +1,13 @@
 // `gw indexer start`: the indexer and the HTTP API (with the dashboard) in one foreground process. It follows the
 // chain, the oracles' epoch results and the gateways' job feeds into PGlite under <home>/indexer/db, or into
 // PostgreSQL when --database-url / DATABASE_URL is set, and serves /v1/*, /openapi.json and the dashboard.
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { createApiApp, createEventHub, publishIndexerChange, startApiServer } from "../../api/index.ts";
 import { createChainPublicClient } from "../../chain/index.ts";
 import { InvalidInputError } from "../../core/errors.ts";
 import { createOracleClient } from "../../economics/index.ts";
 import { createIndexer, openIndexDatabase, resetIndex } from "../../indexer/index.ts";
+import { acquireLock } from "../../localnet/index.ts";
 import { parseGatewayUrl } from "../../protocol/index.ts";
 import { mountDashboard } from "../../web/index.ts";
 import { defineCommand } from "../command.ts";
@@ -28,7 +29,7 @@ export const indexerStartCommand = defineCommand({
   summary: "run the indexer and the HTTP API + dashboard",
   usage:
     "[--api-port 8680] [--host 127.0.0.1] [--gateway URL]... [--oracle URL]... [--database-url postgres://…] " +
-    "[--data-dir DIR] [--poll-ms 1000] [--batch-blocks 2000] [--reset]",
+    "[--data-dir DIR] [--poll-ms 1000] [--batch-blocks 2000] [--confirmations 0] [--reset]",
   options: {
     "api-port": { type: "string" },
     host: { type: "string" },
@@ -38,12 +39,14 @@ export const indexerStartCommand = defineCommand({
     "data-dir": { type: "string" },
     "poll-ms": { type: "string" },
     "batch-blocks": { type: "string" },
+    confirmations: { type: "string" },
     reset: { type: "boolean" },
   },
   async run(ctx, { values }) {
     const port = parseIntegerFlag(values["api-port"], "api-port", 8680, 0, 65535);
     const pollMs = parseIntegerFlag(values["poll-ms"], "poll-ms", 1000, 10, 600_000);
     const batchBlocks = parseIntegerFlag(values["batch-blocks"], "batch-blocks", 2000, 1, 100_000);
+    const confirmations = parseIntegerFlag(values.confirmations, "confirmations", 0, 0, 10_000);
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const databaseUrl = (values["database-url"] as string | undefined) || ctx.env.DATABASE_URL || undefined;
     if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -53,9 +56,28 @@ export const indexerStartCommand = defineCommand({
     const gateways = list(values.gateway).map((url) => parseGatewayUrl(url).http);
     const oracles = list(values.oracle).map((url) => createOracleClient({ url }));
     const deployment = ctx.deployment();
-    const client = createChainPublicClient({ rpcUrl: deployment.rpcUrl, chainId: deployment.chainId, batch: true });
+    const client = createChainPublicClient({
+      rpcUrl: deployment.rpcUrl,
+      chainId: deployment.chainId,
+      batch: true,
+      retryCount: 0,
+    });
 
-    const db = await openIndexDatabase(databaseUrl ? { databaseUrl } : { dataDir });
+    // PGlite is one process's database: a second indexer on the same folder would corrupt it. The lock file sits
+    // beside the folder (DIR.lock), not in it, where PGlite keeps only its own files.
+    const lock = databaseUrl
+      ? undefined
+      : acquireLock(dirname(resolve(dataDir)), basename(resolve(dataDir)), {
+          what: "an indexer",
+          hint: "Stop it first, or give this one another --data-dir.",
+        });
+    let db: Awaited<ReturnType<typeof openIndexDatabase>>;
+    try {
+      db = await openIndexDatabase(databaseUrl ? { databaseUrl } : { dataDir });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     if (values.reset === true) await resetIndex(db);
     const hub = createEventHub();
     const indexer = createIndexer({
@@ -66,6 +88,7 @@ export const indexerStartCommand = defineCommand({
       gateways,
       pollMs,
       batchBlocks,
+      confirmations,
       onChange: (change) => publishIndexerChange(hub, change),
       log: ctx.log,
     });
@@ -110,6 +133,7 @@ export const indexerStartCommand = defineCommand({
     await indexer.stop();
     await server.close();
     await db.close();
+    lock?.release();
     return { json: { status: "stopped", signal }, text: "stopped" };
   },
 });
