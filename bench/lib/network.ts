@@ -164,6 +164,8 @@ export async function startBenchNetwork(params: {
     "0",
     "--oracle-port",
     "0",
+    "--api-port",
+    "0",
     "--providers",
     String(params.providers),
     ...(params.auditShareBps === undefined ? [] : ["--audit-share-bps", String(params.auditShareBps)]),

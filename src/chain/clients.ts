@@ -24,10 +24,23 @@ export function chainFor(chainId: number, rpcUrl: string): Chain {
   });
 }
 
-export function createChainPublicClient(params: { rpcUrl: string; chainId: number }): PublicClient {
+/**
+ * `batch`: many concurrent reads share one JSON-RPC batch request (the indexer reads block headers this way).
+ * `retryCount`: the transport's own retries (default 2); the indexer sets 0 and retries by splitting or next round.
+ */
+export function createChainPublicClient(params: {
+  rpcUrl: string;
+  chainId: number;
+  batch?: boolean;
+  retryCount?: number;
+}): PublicClient {
   return createPublicClient({
     chain: chainFor(params.chainId, params.rpcUrl),
-    transport: http(params.rpcUrl, { retryCount: 2, timeout: 15_000 }),
+    transport: http(params.rpcUrl, {
+      retryCount: params.retryCount ?? 2,
+      timeout: 15_000,
+      ...(params.batch ? { batch: { batchSize: 200, wait: 0 } } : {}),
+    }),
     pollingInterval: 250,
   }) as PublicClient;
 }

@@ -46,6 +46,7 @@ export const oracleEpochSchema = z
           owner: address,
           jailed: z.boolean().default(false),
           slashed: amount.default(0n),
+          uptimeBps: z.number().int().min(0).max(10_000).optional(),
           liveness: amount.optional(),
         }),
       )

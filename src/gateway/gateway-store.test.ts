@@ -1,5 +1,7 @@
+// The gateway's store: group-committed job and report logs, the job log as a public feed (in order, page by page,
+// across a restart and a torn last line), and provider reputation across restarts.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Hex } from "viem";
@@ -78,4 +80,43 @@ test("provider reputation survives a gateway restart, and a crash after the flus
   book.close();
   await store.close();
   home.remove();
+});
+
+test("the job feed pages through the log in order and survives a restart and a torn line", async () => {
+  const home = tempHome("gw-store-");
+  try {
+    const store = openGatewayStore(home.path);
+    await store.appendJob({ jobId: "j1", event: "accepted", at: 1 });
+    await store.appendJob({ jobId: "j2", event: "accepted", at: 2 });
+    await store.appendJob({ jobId: "j1", event: "settled", at: 3, status: "ok" });
+    const first = store.listJobRecords({ after: 0, limit: 2 });
+    assert.deepEqual(
+      first.records.map((r) => [r.seq, r.record.jobId, r.record.event]),
+      [
+        [1, "j1", "accepted"],
+        [2, "j2", "accepted"],
+      ],
+    );
+    assert.equal(first.next, 2);
+    const second = store.listJobRecords({ after: first.next, limit: 2 });
+    assert.deepEqual(
+      second.records.map((r) => [r.seq, r.record.event, r.record.status]),
+      [[3, "settled", "ok"]],
+    );
+    assert.equal(second.next, undefined);
+    await store.close();
+
+    appendFileSync(join(home.path, "jobs.jsonl"), '{"jobId":"j3","event":"acc');
+    const reopened = openGatewayStore(home.path);
+    assert.equal(reopened.listJobRecords({ after: 0, limit: 10 }).records.length, 3);
+    assert.ok(reopened.hasJob("j2"));
+    await reopened.appendJob({ jobId: "j3", event: "accepted", at: 4 });
+    assert.deepEqual(
+      reopened.listJobRecords({ after: 3, limit: 10 }).records.map((r) => [r.seq, r.record.jobId]),
+      [[4, "j3"]],
+    );
+    await reopened.close();
+  } finally {
+    home.remove();
+  }
 });

@@ -36,11 +36,20 @@ export interface JobRecord {
   [field: string]: unknown;
 }
 
+/** A job record with its position in jobs.jsonl, from 1: the paging cursor of the public job feed. */
+export interface StoredJobRecord {
+  seq: number;
+  record: JobRecord;
+}
+
 export interface GatewayStore {
   /** Whether a job id was ever accepted here (including before a restart), durably or on its way to disk. */
   hasJob(jobId: string): boolean;
   /** Writes the record at once (throws if it cannot); resolves once it is on disk. */
   appendJob(record: JobRecord): Promise<void>;
+  /** Job records (accepted, then settled) in the order they were written, after sequence number `after`; only
+   * records already on disk are listed. */
+  listJobRecords(params: { after?: number; limit: number }): { records: StoredJobRecord[]; next?: number };
   /** Resolves once the report is on disk; only then is it listed. */
   appendReport(kind: ReportKind, report: Envelope): Promise<StoredReport>;
   listReports(params: { kind?: ReportKind; after?: number; limit: number }): { reports: StoredReport[]; next?: number };
@@ -142,10 +151,15 @@ function openJsonLines(path: string, onLine: (line: string, offset: number, leng
 export function openGatewayStore(dir: string): GatewayStore {
   mkdirSync(dir, { recursive: true });
   const jobIds = new Set<string>();
-  const jobs = openJsonLines(join(dir, "jobs.jsonl"), (line) => {
+  // Like reports: records stay on disk, memory holds where each one is.
+  const jobIndex: { offset: number; length: number }[] = [];
+  const jobs = openJsonLines(join(dir, "jobs.jsonl"), (line, offset, length) => {
     try {
       const record = JSON.parse(line) as { jobId?: unknown };
-      if (typeof record.jobId === "string") jobIds.add(record.jobId);
+      if (typeof record.jobId === "string") {
+        jobIds.add(record.jobId);
+        jobIndex.push({ offset, length });
+      }
     } catch {
       // a damaged line names no job; keep going
     }
@@ -170,7 +184,23 @@ export function openGatewayStore(dir: string): GatewayStore {
       // Written now (a write error throws here, before the job is dispatched); durable when the promise resolves.
       const durable = jobs.append(record);
       jobIds.add(record.jobId);
-      return durable.then(() => {});
+      // Flushes complete in the order lines were written, so the feed's order stays file order.
+      return durable.then((at) => {
+        jobIndex.push(at);
+      });
+    },
+    listJobRecords({ after = 0, limit }) {
+      const records: StoredJobRecord[] = [];
+      for (let seq = after + 1; seq <= jobIndex.length && records.length < limit; seq++) {
+        const entry = jobIndex[seq - 1] as { offset: number; length: number };
+        try {
+          records.push({ seq, record: JSON.parse(jobs.read(entry.offset, entry.length)) as JobRecord });
+        } catch (cause) {
+          throw new StateError("the job log is damaged", { cause, details: { seq } });
+        }
+      }
+      const last = records.at(-1)?.seq ?? after;
+      return last < jobIndex.length ? { records, next: last } : { records };
     },
     async appendReport(kind, report) {
       const { offset, length } = await reports.append(report);

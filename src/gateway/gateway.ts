@@ -256,6 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     relayChallenge: (raw) => challenges.relay(raw),
     listReports: (params) => store.listReports(params),
+    listJobRecords: (params) => store.listJobRecords(params),
     metrics,
     maxBodyBytes,
     log,

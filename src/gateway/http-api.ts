@@ -14,7 +14,7 @@ import {
   PayloadTooLargeError,
   ProviderNotConnectedError,
 } from "./errors.ts";
-import type { ReportKind, StoredReport } from "./gateway-store.ts";
+import type { ReportKind, StoredJobRecord, StoredReport } from "./gateway-store.ts";
 import type { JobOutcome } from "./job-engine.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
@@ -31,6 +31,8 @@ export interface HttpApiHandlers {
     reports: StoredReport[];
     next?: number;
   };
+  /** The public job feed: accepted and settled records in order, for indexers. */
+  listJobRecords(params: { after: number; limit: number }): { records: StoredJobRecord[]; next?: number };
   metrics: GatewayMetrics;
   maxBodyBytes: number;
   log: (line: string) => void;
@@ -69,7 +71,7 @@ function parseLimit(value: string | undefined): number {
 function parseAfter(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidInputError("after is a report sequence number (an integer ≥ 0)");
+  if (!Number.isInteger(n) || n < 0) throw new InvalidInputError("after is a sequence number (an integer ≥ 0)");
   return n;
 }
 
@@ -100,6 +102,13 @@ export function createHttpApi(handlers: HttpApiHandlers): Hono {
       limit: parseLimit(c.req.query("limit")),
     });
     return c.json({ reports: page.reports, next: page.next ?? null });
+  });
+  app.get("/v1/jobs", (c) => {
+    const page = handlers.listJobRecords({
+      after: parseAfter(c.req.query("after")),
+      limit: parseLimit(c.req.query("limit")),
+    });
+    return c.json({ records: page.records, next: page.next ?? null });
   });
   app.post("/v1/jobs", limit, async (c) => c.json(await handlers.submitJob(await readJson(c.req.text()))));
   app.post("/v1/challenges", limit, async (c) => c.json(await handlers.relayChallenge(await readJson(c.req.text()))));

@@ -128,6 +128,8 @@ before(async () => {
       "0",
       "--oracle-port",
       "0",
+      "--api-port",
+      "0",
       "--providers",
       "3",
     ],

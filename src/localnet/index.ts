@@ -1,5 +1,7 @@
 // The local network that `npm start` runs: every role on loopback, sharing one home folder.
 
+export { demoCellResolution, demoProviderLocation } from "./demo-locations.ts";
+export { acquireLock } from "./lock.ts";
 export {
   devAccount,
   devAccountRoles,

@@ -19,6 +19,8 @@ const startArgs = (chainPort: number) => [
   "0",
   "--oracle-port",
   "0",
+  "--api-port",
+  "0",
   "--providers",
   "0",
 ];
@@ -49,6 +51,21 @@ test("start prints the deployment and the chain answers", async () => {
   assert.equal(json.running, true);
   assert.equal(json.chain.chainId, 31337);
   assert.equal(json.epoch.current, 0);
+});
+
+test("the indexer's API and dashboard run, gw status names them, gw network stats reads the API", async () => {
+  const status = (await runGw(["status", "--json"], { env })).json as { apiUrl: string; dashboardUrl: string };
+  assert.match(status.apiUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+  assert.match(status.dashboardUrl, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const stats = (await (await fetch(`${status.apiUrl}/network/stats`)).json()) as { chainId: number };
+  assert.equal(stats.chainId, 31337);
+  const page = await fetch(status.dashboardUrl);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+  await page.body?.cancel();
+  const viaCli = await runGw(["network", "stats", "--json"], { env });
+  assert.equal(viaCli.code, 0, viaCli.stderr);
+  assert.equal((viaCli.json as { source: string }).source, "api");
 });
 
 test("a second start on the same home is refused, and changes nothing", async () => {

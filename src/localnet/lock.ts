@@ -12,7 +12,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export function acquireLock(home: string, name: string): { release(): void } {
+/** `holder` names what runs there, for the refusal (default: a local network). */
+export function acquireLock(
+  home: string,
+  name: string,
+  holder: { what: string; hint: string } = {
+    what: "a local network",
+    hint: "Use it (`gw status`), stop it with Ctrl-C in its terminal, or start another with --home DIR.",
+  },
+): { release(): void } {
   mkdirSync(home, { recursive: true });
   const path = join(home, `${name}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -25,9 +33,9 @@ export function acquireLock(home: string, name: string): { release(): void } {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new StateError(`a local network is already running from ${home} (pid ${pid})`, {
+        throw new StateError(`${holder.what} is already running from ${home} (pid ${pid})`, {
           details: { pid, lock: path },
-          hint: "Use it (`gw status`), stop it with Ctrl-C in its terminal, or start another with --home DIR.",
+          hint: holder.hint,
         });
       }
       // The owner died without cleaning up (kill -9): the lock is stale.

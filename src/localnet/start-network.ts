@@ -25,6 +25,7 @@ import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
 import { defaultRenderOffer, renderResource } from "../resources/render/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
+import { demoProviderLocation } from "./demo-locations.ts";
 import { acquireLock } from "./lock.ts";
 import {
   devAccount,
@@ -46,6 +47,8 @@ export interface LocalNetworkOptions {
   providers: number;
   /** First oracle port (three oracles on it and the next two); 0 picks free ports. */
   oraclePort?: number;
+  /** The indexer's API + dashboard port (default 8680); 0 picks a free port. */
+  apiPort?: number;
   epochSeconds?: number;
   /** Forwarded to the gateway (--audit-share-bps); the gateway's default when undefined. */
   auditShareBps?: number;
@@ -71,6 +74,9 @@ export interface LocalService {
 export interface LocalNetwork {
   deployment: Deployment;
   services: LocalService[];
+  /** The indexer's HTTP API (…/v1) and the dashboard it serves. */
+  apiUrl: string;
+  dashboardUrl: string;
   demoAccounts: { address: string; privateKey: string; balance: bigint }[];
   customer: { account: string; address: string; escrow: bigint };
   passwordFile: string;
@@ -123,7 +129,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const logs = join(options.home, "logs");
     // Every start is a new chain: state derived from the previous one (gateway log, provider homes, payment
     // channels of the old escrow) would be wrong on this one.
-    for (const stale of ["gateway", "providers", "oracles"])
+    for (const stale of ["gateway", "providers", "oracles", "indexer"])
       rmSync(join(options.home, stale), { recursive: true, force: true });
 
     options.log(`starting the chain (anvil) on port ${options.chainPort}`);
@@ -231,6 +237,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         nodeKey,
         resourceTypes: [resourceTypeId(computeResource.name), resourceTypeId(renderResource.name)],
         stake: parseUnits("1000", 18),
+        h3Cell: demoProviderLocation(i).h3Cell,
       });
       providerHomes.push(home);
     }
@@ -295,6 +302,29 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     );
     roles.push(...oracles);
 
+    // The indexer + API + dashboard: follows the chain, the oracles' results and the gateway's job feed.
+    options.log("starting the indexer and API");
+    const indexer = await startRoleProcess({
+      name: "indexer",
+      args: [
+        "indexer",
+        "start",
+        "--home",
+        options.home,
+        "--api-port",
+        String(options.apiPort ?? 8680),
+        "--gateway",
+        gatewayUrl,
+        ...oracleUrls.flatMap((url) => ["--oracle", url]),
+      ],
+      env,
+      logFile: join(logs, "indexer.log"),
+      startTimeoutMs: 120_000,
+    });
+    roles.push(indexer);
+    const apiUrl = String(indexer.status.apiUrl ?? "");
+    const dashboardUrl = String(indexer.status.dashboardUrl ?? "");
+
     const services: LocalService[] = [
       { name: "chain", url: rpcUrl, pid: anvil.process.pid },
       { name: "gateway", url: gatewayUrl, pid: gateway.pid },
@@ -311,6 +341,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         address: String(o.status.oracle ?? ""),
         home: oracleHomes[i] as string,
       })),
+      { name: "api", url: apiUrl, pid: indexer.pid },
+      { name: "dashboard", url: dashboardUrl, pid: indexer.pid },
     ];
     writeJsonAtomic(localnetStatePath(options.home), {
       pid: process.pid,
@@ -334,6 +366,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     return {
       deployment,
       services,
+      apiUrl,
+      dashboardUrl,
       demoAccounts,
       customer: {
         account: findAccount(options.home, customerAccount.name).name,

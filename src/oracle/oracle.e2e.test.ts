@@ -107,6 +107,8 @@ before(async () => {
       "3",
       "--oracle-port",
       "0",
+      "--api-port",
+      "0",
       "--gateway-port",
       "0",
       "--chain-port",

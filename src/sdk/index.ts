@@ -14,6 +14,7 @@ export {
   type GatewayProvider,
   type JobOutcome,
 } from "./gateway-api.ts";
+export { createNetworkApi, type NetworkApi, parseApiUrl } from "./network-api.ts";
 export { createPayer, type Payer, type PaymentOutcome, payRound, submitVouchers } from "./payer.ts";
 export { createPaymentStore, type PaymentStore, type PaymentStoreOptions } from "./payment-store.ts";
 export { type RenderTileEvent, type RunRenderParams, type RunRenderResult, runRender } from "./render.ts";

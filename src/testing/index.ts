@@ -1,5 +1,14 @@
 // Test support shared by end-to-end tests: real processes, free ports, temporary homes, a deployed test chain.
+
+export { type ApiGet, type ApiJson, apiGetter, snapshotApi } from "./api-snapshot.ts";
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
+export { findChromium, launchChromium } from "./chromium.ts";
+export {
+  type EconomyScenario,
+  redeemTestVoucher,
+  runEconomyScenario,
+  setUpEconomy,
+} from "./economy-scenario.ts";
 export { type ExtraProvider, startExtraProvider } from "./extra-provider.ts";
 export {
   type FakeGateway,
@@ -17,4 +26,5 @@ export {
   type TestEpochNode,
   type TestEpochOwner,
 } from "./fake-oracle.ts";
+export { findPostgresBin, startTestPostgres, type TestPostgres } from "./postgres-server.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";

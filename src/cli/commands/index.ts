@@ -20,6 +20,7 @@ import { govExecuteCommand } from "./gov-execute.ts";
 import { govProposeCommand } from "./gov-propose.ts";
 import { govStatusCommand } from "./gov-status.ts";
 import { govVoteCommand } from "./gov-vote.ts";
+import { indexerStartCommand } from "./indexer-start.ts";
 import { networkJoinCommand } from "./network-join.ts";
 import { networkStatsCommand } from "./network-stats.ts";
 import { oracleStartCommand } from "./oracle-start.ts";
@@ -50,6 +51,7 @@ export const commands: Command[] = [
   renderCommand,
   gatewayStartCommand,
   oracleStartCommand,
+  indexerStartCommand,
   oracleVerifyCommand,
   networkJoinCommand,
   providerInitCommand,

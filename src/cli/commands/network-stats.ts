@@ -1,7 +1,11 @@
-// `gw network stats`: per posted epoch, from chain alone: emission, customer revenue, burn, treasury inflow,
-// active providers and the revenue share (revenue ÷ (revenue + emission)), with a totals line.
-import { type EpochEconomics, getNetworkStats, type TreasuryInflow } from "../../economics/index.ts";
+// `gw network stats`: per posted epoch: emission, customer revenue, burn, treasury inflow,
+// active providers and the revenue share (revenue ÷ (revenue + emission)), with a totals line. Read from the
+// indexer's API when one is known, else from chain alone.
+import { rewardsAbi } from "../../chain/index.ts";
+import { type EpochEconomics, getNetworkStats, type NetworkStats, type TreasuryInflow } from "../../economics/index.ts";
+import { apiOption, readNetworkStatsFromApi, resolveApi } from "../api-source.ts";
 import { defineCommand } from "../command.ts";
+import type { CliContext } from "../context.ts";
 import { formatTable, oracleOption, resolveOracle } from "../economics-options.ts";
 import { formatToken, parseIntegerFlag } from "../format.ts";
 
@@ -12,15 +16,45 @@ const inflowJson = (t: TreasuryInflow) => ({
   other: formatToken(t.other),
 });
 
+/**
+ * From the indexer's API when one is known and has indexed every posted epoch; from chain otherwise (no API, API
+ * down, or behind). Both give the same numbers; `source` says which answered.
+ */
+async function readStats(
+  ctx: CliContext,
+  values: Record<string, unknown>,
+  epochs: number,
+): Promise<{ stats: NetworkStats; source: "api" | "chain"; apiUrl?: string }> {
+  const deployment = ctx.deployment();
+  const api = resolveApi(ctx, values.api);
+  if (api) {
+    try {
+      const [fromApi, posted] = await Promise.all([
+        readNetworkStatsFromApi(api, epochs),
+        ctx.publicClient().readContract({
+          address: deployment.contracts.rewards,
+          abi: rewardsAbi,
+          functionName: "nextEpoch",
+        }),
+      ]);
+      if (fromApi.postedEpochs >= Number(posted)) return { stats: fromApi, source: "api", apiUrl: api.url };
+      ctx.log(`the API at ${api.url} has not indexed the latest epoch yet; reading the chain`);
+    } catch (error) {
+      ctx.log(`the API at ${api.url} did not answer (${(error as Error).message}); reading the chain`);
+    }
+  }
+  const oracle = resolveOracle(ctx, values.oracle);
+  return { stats: await getNetworkStats(ctx.publicClient(), { deployment, epochs, oracle }), source: "chain" };
+}
+
 export const networkStatsCommand = defineCommand({
   words: ["network", "stats"],
   summary: "per epoch: emissions, revenue, burn, treasury, revenue share",
-  usage: "[--epochs N] [--oracle URL]",
-  options: { epochs: { type: "string" }, ...oracleOption },
+  usage: "[--epochs N] [--api URL] [--oracle URL]",
+  options: { epochs: { type: "string" }, ...oracleOption, ...apiOption },
   async run(ctx, { values }) {
     const epochs = parseIntegerFlag(values.epochs, "epochs", 10, 1, 100_000);
-    const oracle = resolveOracle(ctx, values.oracle);
-    const stats = await getNetworkStats(ctx.publicClient(), { deployment: ctx.deployment(), epochs, oracle });
+    const { stats, source, apiUrl } = await readStats(ctx, values, epochs);
     const epochJson = (e: EpochEconomics) => ({
       epoch: e.epoch,
       postedAt: new Date(e.postedAt * 1000).toISOString(),
@@ -36,6 +70,8 @@ export const networkStatsCommand = defineCommand({
       activeProvidersSource: e.oracleActiveProviders === null ? "registry-now" : "oracle",
     });
     const json = {
+      source,
+      ...(apiUrl ? { apiUrl } : {}),
       postedEpochs: stats.postedEpochs,
       epochs: stats.epochs.map(epochJson),
       totals: {

@@ -5,13 +5,15 @@ import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
 
 export const startCommand = defineCommand({
   words: ["start"],
-  summary: "run a local network (chain, contracts, gateway, providers, 3 oracles) in the foreground",
+  summary:
+    "run a local network (chain, contracts, gateway, providers, 3 oracles, indexer + API + dashboard) in the foreground",
   usage:
-    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2]",
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--api-port 8680] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },
     "oracle-port": { type: "string" },
+    "api-port": { type: "string" },
     providers: { type: "string" },
     "epoch-seconds": { type: "string" },
     "audit-share-bps": { type: "string" },
@@ -24,6 +26,7 @@ export const startCommand = defineCommand({
       chainPort: parseIntegerFlag(values["chain-port"], "chain-port", 8545, 1, 65535),
       gatewayPort: parseIntegerFlag(values["gateway-port"], "gateway-port", 8600, 0, 65535),
       oraclePort: parseIntegerFlag(values["oracle-port"], "oracle-port", 8610, 0, 65533),
+      apiPort: parseIntegerFlag(values["api-port"], "api-port", 8680, 0, 65535),
       providers: parseIntegerFlag(values.providers, "providers", 5, 0, localMaxProviders),
       epochSeconds: parseIntegerFlag(values["epoch-seconds"], "epoch-seconds", 60, 5, 7 * 24 * 3600),
       ...(values["audit-share-bps"] === undefined
@@ -46,6 +49,8 @@ export const startCommand = defineCommand({
       contracts: deployment.contracts,
       epoch: deployment.epoch,
       services: network.services,
+      apiUrl: network.apiUrl,
+      dashboardUrl: network.dashboardUrl,
       customer: { ...network.customer, escrow: formatToken(network.customer.escrow) },
       passwordFile: network.passwordFile,
       demoAccounts: network.demoAccounts.map((a) => ({ ...a, balance: formatToken(a.balance) })),
@@ -67,6 +72,7 @@ export const startCommand = defineCommand({
         "In another terminal:",
         `  export GW_PASSWORD_FILE=${network.passwordFile}`,
         "  npx gw status",
+        "  npx gw network stats",
         "  npx gw compute run job.wasm --input data.bin",
         "  npx gw render scene.glb --frames 1-24 --size 640x360 --spp 64 --out frames",
         `Logs: ${ctx.options.home}/logs. State: ${localnetStatePath(ctx.options.home)}. Ctrl-C stops everything.`,

@@ -1,4 +1,5 @@
-// `gw status`: the deployment this home points at, whether its chain answers, and the current epoch.
+// `gw status`: the deployment this home points at, whether its chain answers, the current epoch, and the API and
+// dashboard URLs of the local network running from this home.
 
 import { z } from "zod";
 import { rewardsAbi } from "../../chain/index.ts";
@@ -40,6 +41,7 @@ export const statusCommand = defineCommand({
     } catch (cause) {
       chain = { reachable: false, rpcUrl: deployment.rpcUrl, error: (cause as Error).message.split("\n")[0] };
     }
+    const services = localnet?.services ?? [];
     const json = {
       home: ctx.options.home,
       running: chain.reachable === true,
@@ -47,7 +49,10 @@ export const statusCommand = defineCommand({
       contracts: deployment.contracts,
       deployBlock: deployment.deployBlock,
       epoch,
-      services: localnet?.services ?? [],
+      // The indexer's API and the dashboard it serves (null when this home runs no local network with one).
+      apiUrl: services.find((s) => s.name === "api")?.url ?? null,
+      dashboardUrl: services.find((s) => s.name === "dashboard")?.url ?? null,
+      services,
     };
     const text = [
       `network   ${json.running ? "running" : "not reachable"} (${deployment.rpcUrl}, chain id ${deployment.chainId})`,

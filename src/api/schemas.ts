@@ -1,0 +1,242 @@
+// The API's contract: every response and query parameter as a zod schema. Handlers build their answers through
+// these, /openapi.json is generated from them, and the dashboard and SDK read the same shapes. Amounts are decimal
+// strings of token base units (18 decimals); times are unix seconds unless a name ends in Ms.
+import { z } from "zod";
+
+export const amount = z.string().regex(/^\d+$/).describe("token base units (18 decimals) as a decimal string");
+const hex = z.string().regex(/^0x[0-9a-f]*$/);
+export const address = z.string().regex(/^0x[0-9a-f]{40}$/);
+export const nodeKey = z.string().regex(/^0x[0-9a-f]{64}$/);
+
+export const revenueShareSchema = z
+  .object({ decimal: z.string().nullable(), bps: z.number().int().nullable() })
+  .describe("revenue ÷ (revenue + emission); null when both are zero");
+
+export const treasuryInflowSchema = z.object({ total: amount, fees: amount, slashes: amount, other: amount });
+
+export const errorSchema = z
+  .object({
+    error: z.string(),
+    kind: z.enum(["input", "state", "remote", "timeout", "internal"]),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    hint: z.string().optional(),
+  })
+  .describe("every error: GroundworkError.toJSON()");
+
+export const pageSchema = z.object({
+  next: z.string().nullable().describe("opaque cursor for the next page; null on the last page"),
+});
+
+// ------------------------------------------------------------------ network
+
+export const epochSchema = z.object({
+  epoch: z.number().int().nonnegative(),
+  start: z.number().int().describe("epoch start by the schedule (genesis + epoch × duration)"),
+  end: z.number().int(),
+  closed: z.boolean().describe("its root is posted on chain"),
+  postedAt: z.number().int().nullable(),
+  emission: amount,
+  revenue: amount,
+  burned: amount,
+  treasury: treasuryInflowSchema,
+  revenueShare: revenueShareSchema,
+  root: hex.nullable(),
+  signers: z.array(address),
+  activeProviders: z.number().int().nullable().describe("unjailed nodes in the oracles' result; null if not fetched"),
+  block: z.number().int().nullable().describe("the block of the post"),
+  fromBlock: z.number().int().describe("the window starts after the previous post in this block (or at deployment)"),
+  txHash: hex.nullable(),
+});
+export type EpochView = z.infer<typeof epochSchema>;
+
+export const epochListSchema = pageSchema.extend({ epochs: z.array(epochSchema) });
+
+export const networkStatsSchema = z.object({
+  indexedBlock: z.number().int(),
+  indexedAt: z.number().int().describe("timestamp of the last indexed block"),
+  chainId: z.number().int(),
+  currentEpoch: z.object({
+    epoch: z.number().int(),
+    start: z.number().int(),
+    end: z.number().int(),
+    nextToPost: z.number().int(),
+  }),
+  postedEpochs: z.number().int(),
+  providers: z.object({
+    registered: z.number().int(),
+    active: z.number().int(),
+    jailed: z.number().int(),
+    unbonding: z.number().int(),
+    activeStake: amount,
+    totalStake: amount,
+  }),
+  jobs: z.object({
+    total: z.number().int(),
+    ok: z.number().int(),
+    failed: z.number().int(),
+    running: z.number().int(),
+  }),
+  totals: z.object({
+    emission: amount,
+    revenue: amount,
+    burned: amount,
+    treasury: treasuryInflowSchema,
+    revenueShare: revenueShareSchema,
+  }),
+  token: z.object({ totalSupply: amount, totalBurned: amount, totalMinted: amount }),
+  treasury: z.object({ inflow: amount, outflow: amount, balance: amount }),
+});
+export type NetworkStatsView = z.infer<typeof networkStatsSchema>;
+
+// ------------------------------------------------------------------ providers
+
+export const providerStatusSchema = z.enum(["active", "unbonding", "jailed", "inactive"]);
+
+export const providerSchema = z.object({
+  nodeKey,
+  owner: address,
+  resourceTypes: z.array(z.string()).describe("type names when this build knows them, else the on-chain id"),
+  offer: z.object({
+    endpoint: z.string(),
+    prices: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .nullable()
+      .describe("per resource type, as the provider last announced to a gateway; null if never seen"),
+    requiredStake: amount,
+  }),
+  stake: amount,
+  unbonding: amount,
+  unbondingRelease: z.number().int().nullable(),
+  status: providerStatusSchema,
+  jailedUntil: z.number().int().nullable(),
+  reputation: z.number().min(0).max(1).nullable().describe("share of its settled job attempts that were good"),
+  uptimeBps: z.number().int().nullable().describe("the oracles' uptime for it in the last epoch that counted it"),
+  jobs: z.object({ attempts: z.number().int(), good: z.number().int() }),
+  h3Cell: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  registeredAt: z.number().int(),
+  lastSeen: z.number().int().nullable().describe("latest of: chain activity, an oracle epoch counting it, a job"),
+});
+export type ProviderView = z.infer<typeof providerSchema>;
+
+export const providerListSchema = pageSchema.extend({ providers: z.array(providerSchema) });
+
+export const providerEventSchema = z.object({
+  kind: z.enum(["registered", "offer", "stake", "unbond", "withdraw", "jail", "slash"]),
+  amount: amount.nullable(),
+  requested: amount.nullable(),
+  until: z.number().int().nullable(),
+  epoch: z.number().int().nullable().describe("for jail and slash: the epoch whose root applied it"),
+  block: z.number().int(),
+  txHash: hex,
+  timestamp: z.number().int(),
+});
+
+export const providerDetailSchema = providerSchema.extend({
+  nodes: z.array(nodeKey).describe("every node key of this owner"),
+  penalties: z.array(providerEventSchema).describe("jail and slash history, newest first"),
+  history: z.array(providerEventSchema).describe("stake history, newest first"),
+});
+
+export const earningsEpochSchema = z.object({
+  epoch: z.number().int(),
+  postedAt: z.number().int(),
+  rewards: amount.nullable().describe("emission rewards from the oracles' result; null when not fetched"),
+  voucherRevenue: amount.describe("what the escrow paid this owner for vouchers in the epoch's window"),
+  total: amount,
+});
+
+export const earningsSchema = z.object({
+  owner: address,
+  nodes: z.array(nodeKey),
+  epochs: z.array(earningsEpochSchema),
+  totals: z.object({ rewards: amount, voucherRevenue: amount, total: amount, claimed: amount }),
+});
+
+// ------------------------------------------------------------------ jobs
+
+export const jobStatusSchema = z.enum(["running", "ok", "failed"]);
+
+export const jobSchema = z.object({
+  jobId: z.string(),
+  gateway: z.string(),
+  customer: address,
+  resourceType: z.string(),
+  replicas: z.number().int(),
+  maxPrice: amount,
+  timeoutMs: z.number().int(),
+  status: z.string(),
+  verification: z.string().nullable(),
+  audited: z.boolean().nullable(),
+  reroutes: z.number().int().nullable(),
+  resultDigest: z.string().nullable(),
+  error: z.string().nullable(),
+  acceptedAtMs: z.number().int(),
+  settledAtMs: z.number().int().nullable(),
+  providers: z.array(nodeKey).describe("node keys whose result was accepted"),
+  attempts: z.array(z.object({ attempt: z.number().int(), provider: nodeKey, owner: address, outcome: z.string() })),
+});
+export type JobView = z.infer<typeof jobSchema>;
+
+export const jobListSchema = pageSchema.extend({ jobs: z.array(jobSchema) });
+
+// ------------------------------------------------------------------ estimate
+
+export const estimateSchema = z.object({
+  resourceType: z.string(),
+  epochsUsed: z.number().int(),
+  fromSchedule: z.boolean(),
+  inputs: z.record(z.string(), z.unknown()),
+  monthly: z.object({
+    jobs: z.string(),
+    grossRevenue: amount,
+    revenue: amount,
+    workEmission: amount,
+    livenessEmission: amount,
+    total: amount,
+    energyWh: z.string(),
+    electricityCost: z.string().nullable().describe("currency, 18-decimal fixed point"),
+    electricityGwk: amount.nullable(),
+    net: z.string().describe("total − electricity in GWK base units (may be negative)"),
+  }),
+  assumptions: z.array(z.string()),
+});
+
+// ------------------------------------------------------------------ queries
+
+const limit = z.coerce.number().int().min(1).max(500).default(50).describe("page size, at most 500");
+const cursor = z.string().max(200).optional().describe("the `next` of the previous page");
+
+export const pageQuerySchema = z.object({ cursor, limit });
+export const providersQuerySchema = z.object({
+  cursor,
+  limit,
+  resourceType: z.string().max(40).optional(),
+  status: providerStatusSchema.optional(),
+});
+export const jobsQuerySchema = z.object({
+  cursor,
+  limit,
+  provider: z.string().max(66).optional().describe("node key or owner address"),
+  status: jobStatusSchema.optional(),
+});
+
+const decimal = z.string().regex(/^\d+(\.\d{1,18})?$/, "a number such as 0.25 (up to 18 decimals)");
+export const estimateQuerySchema = z.object({
+  resourceType: z.string().max(40).default("compute"),
+  capacity: z.coerce.number().int().min(1).max(1024).default(1),
+  jobsPerHour: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  pricePerJob: decimal.default("0.01").describe("GWK per job"),
+  stake: decimal.optional().describe("GWK; the type's minimum stake when absent"),
+  powerWatts: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  electricityPrice: decimal.optional().describe("currency per kWh"),
+  gwkPrice: decimal.optional().describe("currency per GWK; needed to subtract electricity in GWK"),
+  epochs: z.coerce.number().int().min(1).max(10_000).default(10),
+});
+
+export const streamEventSchema = z.object({
+  type: z.enum(["provider", "job", "epoch", "stats"]),
+  data: z.unknown(),
+});
