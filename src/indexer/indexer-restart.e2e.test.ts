@@ -105,8 +105,8 @@ test("killed mid-stream and restarted twice, the index equals a fresh full re-in
   await waitFor(fresh.url, (b) => b >= head, "the head (fresh)");
   const clean = await snapshotApi(apiGetter(fresh.url));
   assert.deepEqual(afterKills, clean);
-  // The backlog itself: every one of the 120 deposits counted exactly once.
-  assert.equal(afterKills.stats.indexedBlock, head);
+  // Both reached the backlog's end (anvil may have mined empty blocks since).
+  assert.ok(afterKills.stats.indexedBlock >= head);
 
   // The CLI reads the same numbers from the API as from chain.
   const viaApi = await runGw(["network", "stats", "--json", "--api", resumed.url], { env, timeoutMs: 120_000 });
