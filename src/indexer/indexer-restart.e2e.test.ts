@@ -98,15 +98,22 @@ test("killed mid-stream and restarted twice, the index equals a fresh full re-in
     lastSeen = seen;
   }
   const resumed = await startIndexer(dataDir);
-  await waitFor(resumed.url, (b) => b >= head, "the head");
-  const afterKills = await snapshotApi(apiGetter(resumed.url));
 
   const fresh = await startIndexer(join(home.path, "indexer-fresh"));
   await waitFor(fresh.url, (b) => b >= head, "the head (fresh)");
-  const clean = await snapshotApi(apiGetter(fresh.url));
+  // The chain can grow (empty blocks) while the two catch up: compare them at the same head.
+  let afterKills: ApiJson = {};
+  let clean: ApiJson = {};
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = Number(await chain.publicClient.getBlockNumber());
+    await waitFor(resumed.url, (b) => b >= now, "the head");
+    await waitFor(fresh.url, (b) => b >= now, "the head (fresh)");
+    afterKills = await snapshotApi(apiGetter(resumed.url));
+    clean = await snapshotApi(apiGetter(fresh.url));
+    if (afterKills.stats.indexedBlock === clean.stats.indexedBlock) break;
+  }
   assert.deepEqual(afterKills, clean);
-  // The backlog itself: every one of the 120 deposits counted exactly once.
-  assert.equal(afterKills.stats.indexedBlock, head);
+  assert.ok(afterKills.stats.indexedBlock >= head);
 
   // The CLI reads the same numbers from the API as from chain.
   const viaApi = await runGw(["network", "stats", "--json", "--api", resumed.url], { env, timeoutMs: 120_000 });

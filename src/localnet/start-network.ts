@@ -277,9 +277,16 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       saveAccount(home, { name: "oracle", privateKey: devPrivateKey(index), password, cost: cheapKdf });
       return home;
     });
-    options.log("starting 3 oracles");
-    const oracles = await Promise.all(
-      oracleHomes.map((home, i) =>
+    // The oracles and the indexer (API + dashboard) start side by side: the indexer needs only their URLs. Each
+    // process is in `roles` as soon as it is up, and every start is awaited, so a failure stops them all.
+    options.log("starting 3 oracles, the indexer and the API");
+    const track = (start: Promise<RoleProcess>) =>
+      start.then((role) => {
+        roles.push(role);
+        return role;
+      });
+    const oracleStarts = oracleHomes.map((home, i) =>
+      track(
         startRoleProcess({
           name: `oracle-${i + 1}`,
           args: [
@@ -300,28 +307,31 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         }),
       ),
     );
-    roles.push(...oracles);
-
-    // The indexer + API + dashboard: follows the chain, the oracles' results and the gateway's job feed.
-    options.log("starting the indexer and API");
-    const indexer = await startRoleProcess({
-      name: "indexer",
-      args: [
-        "indexer",
-        "start",
-        "--home",
-        options.home,
-        "--api-port",
-        String(options.apiPort ?? 8680),
-        "--gateway",
-        gatewayUrl,
-        ...oracleUrls.flatMap((url) => ["--oracle", url]),
-      ],
-      env,
-      logFile: join(logs, "indexer.log"),
-      startTimeoutMs: 120_000,
-    });
-    roles.push(indexer);
+    // The indexer follows the chain, the oracles' results and the gateway's job feed.
+    const indexerStart = track(
+      startRoleProcess({
+        name: "indexer",
+        args: [
+          "indexer",
+          "start",
+          "--home",
+          options.home,
+          "--api-port",
+          String(options.apiPort ?? 8680),
+          "--gateway",
+          gatewayUrl,
+          ...oracleUrls.flatMap((url) => ["--oracle", url]),
+        ],
+        env,
+        logFile: join(logs, "indexer.log"),
+        startTimeoutMs: 120_000,
+      }),
+    );
+    const started = await Promise.allSettled([...oracleStarts, indexerStart]);
+    const failed = started.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const oracles = await Promise.all(oracleStarts);
+    const indexer = await indexerStart;
     const apiUrl = String(indexer.status.apiUrl ?? "");
     const dashboardUrl = String(indexer.status.dashboardUrl ?? "");
 

@@ -6,7 +6,14 @@ import { createApiApp, createEventHub, publishIndexerChange, startApiServer } fr
 import { createChainPublicClient } from "../../chain/index.ts";
 import { InvalidInputError } from "../../core/errors.ts";
 import { createOracleClient } from "../../economics/index.ts";
-import { createIndexer, openIndexDatabase, resetIndex } from "../../indexer/index.ts";
+import {
+  createIndexer,
+  type Database,
+  openIndexDatabase,
+  type Queryable,
+  type Row,
+  resetIndex,
+} from "../../indexer/index.ts";
 import { acquireLock } from "../../localnet/index.ts";
 import { parseGatewayUrl } from "../../protocol/index.ts";
 import { mountDashboard } from "../../web/index.ts";
@@ -71,37 +78,34 @@ export const indexerStartCommand = defineCommand({
           what: "an indexer",
           hint: "Stop it first, or give this one another --data-dir.",
         });
-    let db: Awaited<ReturnType<typeof openIndexDatabase>>;
-    try {
-      db = await openIndexDatabase(databaseUrl ? { databaseUrl } : { dataDir });
-    } catch (error) {
-      lock?.release();
-      throw error;
-    }
-    if (values.reset === true) await resetIndex(db);
+    // The server listens at once and the database opens behind it (PGlite's first start takes a while on a busy
+    // machine): requests made meanwhile wait for it instead of failing, and the start line is printed without delay.
+    const opening = (async () => {
+      const db = await openIndexDatabase(databaseUrl ? { databaseUrl } : { dataDir });
+      if (values.reset === true) await resetIndex(db);
+      return db;
+    })();
+    opening.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
+    const whenOpen: Queryable = {
+      query: async <T extends Row>(sql: string, params?: readonly unknown[]) => (await opening).query<T>(sql, params),
+      exec: async (sql: string) => (await opening).exec(sql),
+    };
     const hub = createEventHub();
-    const indexer = createIndexer({
-      db,
-      client,
-      deployment,
-      oracles,
-      gateways,
-      pollMs,
-      batchBlocks,
-      confirmations,
-      onChange: (change) => publishIndexerChange(hub, change),
-      log: ctx.log,
-    });
     const app = createApiApp({
-      db,
+      db: whenOpen,
       deployment,
       publicClient: client,
       events: hub,
       log: ctx.log,
       mountStatic: (a) => mountDashboard(a),
     });
-    const server = await startApiServer(app, { host, port });
-    indexer.start();
+    let server: Awaited<ReturnType<typeof startApiServer>>;
+    try {
+      server = await startApiServer(app, { host, port });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     const summary = {
       status: "running",
       url: server.url,
@@ -125,6 +129,27 @@ export const indexerStartCommand = defineCommand({
         ].join("\n"),
       );
     }
+    let db: Database;
+    try {
+      db = await opening;
+    } catch (error) {
+      await server.close();
+      lock?.release();
+      throw error;
+    }
+    const indexer = createIndexer({
+      db,
+      client,
+      deployment,
+      oracles,
+      gateways,
+      pollMs,
+      batchBlocks,
+      confirmations,
+      onChange: (change) => publishIndexerChange(hub, change),
+      log: ctx.log,
+    });
+    indexer.start();
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", () => resolve("SIGINT"));
       process.once("SIGTERM", () => resolve("SIGTERM"));
