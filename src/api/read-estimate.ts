@@ -5,6 +5,7 @@ import {
   escrowAbi,
   providerRegistryAbi,
   readNetworkParameters,
+  readScheduledEmission,
   resourceTypeId,
   rewardsAbi,
   wrapChainError,
@@ -72,17 +73,7 @@ export async function readEstimate(ctx: ReadContext, client: PublicClient, q: Es
   }));
   const fromSchedule = history.length === 0;
   if (fromSchedule) {
-    let emission: bigint;
-    try {
-      emission = await client.readContract({
-        address: contracts.rewards,
-        abi: rewardsAbi,
-        functionName: "emissionFor",
-        args: [nextEpoch],
-      });
-    } catch (error) {
-      throw wrapChainError(error, "reading the emission schedule");
-    }
+    const emission = await readScheduledEmission(client, contracts.rewards, nextEpoch);
     history = [{ epoch: Number(nextEpoch), emission, revenue: 0n }];
   }
   const gwkPrice = q.gwkPrice === undefined ? undefined : parseUnits(q.gwkPrice, 18);

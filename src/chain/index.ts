@@ -29,6 +29,7 @@ export {
   hashEarningsLeaf,
   verifyEarningsProof,
 } from "./earnings-tree.ts";
+export { readScheduledEmission } from "./emission.ts";
 export {
   bundleRootSignatures,
   type EpochRoot,

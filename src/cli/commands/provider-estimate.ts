@@ -5,6 +5,7 @@ import {
   escrowAbi,
   providerRegistryAbi,
   readNetworkParameters,
+  readScheduledEmission,
   resourceTypeId,
   rewardsAbi,
   wrapChainError,
@@ -127,17 +128,7 @@ export const providerEstimateCommand = defineCommand({
     let scheduleOnly = false;
     if (posted.length === 0) {
       // Nothing posted yet: the scheduled emission of the next epoch and no observed revenue.
-      let emission: bigint;
-      try {
-        emission = await client.readContract({
-          address: contracts.rewards,
-          abi: rewardsAbi,
-          functionName: "emissionFor",
-          args: [nextEpoch],
-        });
-      } catch (error) {
-        throw wrapChainError(error, "reading the emission schedule");
-      }
+      const emission = await readScheduledEmission(client, contracts.rewards, nextEpoch);
       history = [{ epoch: Number(nextEpoch), emission, revenue: 0n }];
       scheduleOnly = true;
     } else {
