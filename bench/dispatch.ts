@@ -15,7 +15,7 @@ import { defaultComputeLimits } from "../src/resources/compute/index.ts";
 import { loadFixture } from "../src/resources/compute/sandbox/fixtures/load-fixture.ts";
 import { compileSandboxModule, createSandboxPool, type SandboxModule } from "../src/resources/compute/sandbox/index.ts";
 import { runCompute } from "../src/sdk/index.ts";
-import { type BenchNetwork, log, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
+import { type BenchNetwork, log, marketOnly, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
 
 const limits = { ...defaultComputeLimits };
 const timeoutMs = 60_000;
@@ -193,14 +193,14 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
       return { perSize, audited, trivialJobsPerSec: round(trivialJobsPerSec, 1), cpuMsPerJob };
     };
 
-    const withAudits = await startBenchNetwork({ providers });
+    const withAudits = await startBenchNetwork({ providers, without: marketOnly });
     networks.push(withAudits);
     const auditDefault = await measure(withAudits, "audits default");
     await withAudits.stop();
 
     let auditsOff: Awaited<ReturnType<typeof measure>> | undefined;
     if (!skipAuditsOff) {
-      const noAudits = await startBenchNetwork({ providers, auditShareBps: 0 });
+      const noAudits = await startBenchNetwork({ providers, auditShareBps: 0, without: marketOnly });
       networks.push(noAudits);
       auditsOff = await measure(noAudits, "audits off");
       await noAudits.stop();

@@ -10,7 +10,7 @@ import { defaultComputeLimits } from "../src/resources/compute/index.ts";
 import { loadFixture } from "../src/resources/compute/sandbox/fixtures/load-fixture.ts";
 import { compileSandboxModule, createSandboxPool } from "../src/resources/compute/sandbox/index.ts";
 import { runCompute } from "../src/sdk/index.ts";
-import { type BenchNetwork, log, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
+import { type BenchNetwork, log, marketOnly, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
 
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(`--${name}`);
@@ -66,7 +66,7 @@ export default async function failoverBench(args: string[]): Promise<Record<stri
     await pool.close();
 
     // ---- the network, and the run
-    network = await startBenchNetwork({ providers });
+    network = await startBenchNetwork({ providers, without: marketOnly });
     const client = network.client();
     const maxPrice = parseUnits("1", 18);
     const job = (i: number) => {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parseUnits } from "viem";
 import { createTilePool, parseFrames, parseSize, planTiles, renderLocal } from "../src/resources/render/index.ts";
 import { runRender } from "../src/sdk/index.ts";
-import { type BenchNetwork, log, round, startBenchNetwork } from "./lib/network.ts";
+import { type BenchNetwork, log, marketOnly, round, startBenchNetwork } from "./lib/network.ts";
 
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(`--${name}`);
@@ -61,7 +61,7 @@ export default async function renderBench(args: string[]): Promise<Record<string
   const network = async (providers: number) => {
     let net: BenchNetwork | undefined;
     try {
-      net = await startBenchNetwork({ providers, providerCapacity: 1 });
+      net = await startBenchNetwork({ providers, providerCapacity: 1, without: marketOnly });
       const client = net.client();
       const pngs = new Map<number, string>();
       // Warm every provider's worker and scene cache first, as a long render would have them.

@@ -30,6 +30,9 @@ export interface BenchNetwork {
   stop(): Promise<void>;
 }
 
+/** What a market bench leaves out of gw start: the oracles and the indexer only observe the work measured. */
+export const marketOnly = ["oracles", "indexer"] as const;
+
 export const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -150,6 +153,8 @@ export async function startBenchNetwork(params: {
   maxAttempts?: number;
   /** Jobs each provider runs at once; default gw start's. */
   providerCapacity?: number;
+  /** Roles left out (gw start --without): a market bench runs without oracles and indexer competing for cores. */
+  without?: readonly ("oracles" | "indexer")[];
 }): Promise<BenchNetwork> {
   hookExit();
   const home = tempHome("gw-bench-");
@@ -171,6 +176,7 @@ export async function startBenchNetwork(params: {
     ...(params.auditShareBps === undefined ? [] : ["--audit-share-bps", String(params.auditShareBps)]),
     ...(params.maxAttempts === undefined ? [] : ["--max-attempts", String(params.maxAttempts)]),
     ...(params.providerCapacity === undefined ? [] : ["--provider-capacity", String(params.providerCapacity)]),
+    ...(params.without?.length ? ["--without", params.without.join(",")] : []),
   ];
   const started = performance.now();
   let gw: Awaited<ReturnType<typeof startGroup>>;

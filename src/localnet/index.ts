@@ -18,5 +18,7 @@ export {
   type LocalService,
   localCustomerDeposit,
   localnetStatePath,
+  type OptionalRole,
+  optionalRoles,
   startLocalNetwork,
 } from "./start-network.ts";

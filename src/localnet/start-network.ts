@@ -56,8 +56,14 @@ export interface LocalNetworkOptions {
   maxAttempts?: number;
   /** Jobs each provider runs at once (one worker thread each). Default 2. */
   providerCapacity?: number;
+  /** Optional roles left out: a market alone (chain, gateway, providers) for work that needs no epochs or index. */
+  without?: ReadonlySet<OptionalRole>;
   log: (line: string) => void;
 }
+
+/** Roles `gw start` may leave out; the chain, the gateway and the providers always run. */
+export const optionalRoles = ["oracles", "indexer"] as const;
+export type OptionalRole = (typeof optionalRoles)[number];
 
 export interface LocalService {
   name: string;
@@ -74,9 +80,9 @@ export interface LocalService {
 export interface LocalNetwork {
   deployment: Deployment;
   services: LocalService[];
-  /** The indexer's HTTP API (…/v1) and the dashboard it serves. */
-  apiUrl: string;
-  dashboardUrl: string;
+  /** The indexer's HTTP API (…/v1) and the dashboard it serves; undefined when the indexer is left out. */
+  apiUrl: string | undefined;
+  dashboardUrl: string | undefined;
   demoAccounts: { address: string; privateKey: string; balance: bigint }[];
   customer: { account: string; address: string; escrow: bigint };
   passwordFile: string;
@@ -267,11 +273,13 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
 
     // Oracles: dev accounts 7, 8, 9 (the deployed set, 2 of 3), each in its own home, peers of one another.
     const base = options.oraclePort ?? 8610;
+    const withOracles = !options.without?.has("oracles");
+    const withIndexer = !options.without?.has("indexer");
     const oraclePorts: number[] = [];
-    for (let i = 0; i < devAccountRoles.oracles.length; i++)
+    for (let i = 0; i < (withOracles ? devAccountRoles.oracles.length : 0); i++)
       oraclePorts.push(base === 0 ? await freeLocalPort() : base + i);
     const oracleUrls = oraclePorts.map((port) => `http://127.0.0.1:${port}`);
-    const oracleHomes = devAccountRoles.oracles.map((index, i) => {
+    const oracleHomes = devAccountRoles.oracles.slice(0, oraclePorts.length).map((index, i) => {
       const home = join(options.home, "oracles", `o${i + 1}`);
       writeDeployment(home, deployment);
       saveAccount(home, { name: "oracle", privateKey: devPrivateKey(index), password, cost: cheapKdf });
@@ -279,7 +287,11 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     });
     // The oracles and the indexer (API + dashboard) start side by side: the indexer needs only their URLs. Each
     // process is in `roles` as soon as it is up, and every start is awaited, so a failure stops them all.
-    options.log("starting 3 oracles, the indexer and the API");
+    const starting = [
+      ...(withOracles ? [`${oracleHomes.length} oracles`] : []),
+      ...(withIndexer ? ["the indexer and the API"] : []),
+    ];
+    if (starting.length > 0) options.log(`starting ${starting.join(", ")}`);
     const track = (start: Promise<RoleProcess>) =>
       start.then((role) => {
         roles.push(role);
@@ -308,32 +320,34 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       ),
     );
     // The indexer follows the chain, the oracles' results and the gateway's job feed.
-    const indexerStart = track(
-      startRoleProcess({
-        name: "indexer",
-        args: [
-          "indexer",
-          "start",
-          "--home",
-          options.home,
-          "--api-port",
-          String(options.apiPort ?? 8680),
-          "--gateway",
-          gatewayUrl,
-          ...oracleUrls.flatMap((url) => ["--oracle", url]),
-        ],
-        env,
-        logFile: join(logs, "indexer.log"),
-        startTimeoutMs: 120_000,
-      }),
-    );
-    const started = await Promise.allSettled([...oracleStarts, indexerStart]);
+    const indexerStart = withIndexer
+      ? track(
+          startRoleProcess({
+            name: "indexer",
+            args: [
+              "indexer",
+              "start",
+              "--home",
+              options.home,
+              "--api-port",
+              String(options.apiPort ?? 8680),
+              "--gateway",
+              gatewayUrl,
+              ...oracleUrls.flatMap((url) => ["--oracle", url]),
+            ],
+            env,
+            logFile: join(logs, "indexer.log"),
+            startTimeoutMs: 120_000,
+          }),
+        )
+      : undefined;
+    const started = await Promise.allSettled([...oracleStarts, ...(indexerStart ? [indexerStart] : [])]);
     const failed = started.find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const oracles = await Promise.all(oracleStarts);
     const indexer = await indexerStart;
-    const apiUrl = String(indexer.status.apiUrl ?? "");
-    const dashboardUrl = String(indexer.status.dashboardUrl ?? "");
+    const apiUrl = indexer ? String(indexer.status.apiUrl ?? "") : undefined;
+    const dashboardUrl = indexer ? String(indexer.status.dashboardUrl ?? "") : undefined;
 
     const services: LocalService[] = [
       { name: "chain", url: rpcUrl, pid: anvil.process.pid },
@@ -351,8 +365,12 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
         address: String(o.status.oracle ?? ""),
         home: oracleHomes[i] as string,
       })),
-      { name: "api", url: apiUrl, pid: indexer.pid },
-      { name: "dashboard", url: dashboardUrl, pid: indexer.pid },
+      ...(indexer && apiUrl && dashboardUrl
+        ? [
+            { name: "api", url: apiUrl, pid: indexer.pid },
+            { name: "dashboard", url: dashboardUrl, pid: indexer.pid },
+          ]
+        : []),
     ];
     writeJsonAtomic(localnetStatePath(options.home), {
       pid: process.pid,

@@ -1,5 +1,12 @@
 // `gw start` (what `npm start` runs): the whole local network in the foreground until Ctrl-C or SIGTERM.
-import { localMaxProviders, localnetStatePath, startLocalNetwork } from "../../localnet/index.ts";
+import { InvalidInputError } from "../../core/errors.ts";
+import {
+  localMaxProviders,
+  localnetStatePath,
+  type OptionalRole,
+  optionalRoles,
+  startLocalNetwork,
+} from "../../localnet/index.ts";
 import { defineCommand } from "../command.ts";
 import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
 
@@ -8,7 +15,7 @@ export const startCommand = defineCommand({
   summary:
     "run a local network (chain, contracts, gateway, providers, 3 oracles, indexer + API + dashboard) in the foreground",
   usage:
-    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--api-port 8680] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2]",
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--api-port 8680] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2] [--without oracles,indexer]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },
@@ -19,6 +26,7 @@ export const startCommand = defineCommand({
     "audit-share-bps": { type: "string" },
     "max-attempts": { type: "string" },
     "provider-capacity": { type: "string" },
+    without: { type: "string" },
   },
   async run(ctx, { values }) {
     const network = await startLocalNetwork({
@@ -38,6 +46,7 @@ export const startCommand = defineCommand({
       ...(values["provider-capacity"] === undefined
         ? {}
         : { providerCapacity: parseIntegerFlag(values["provider-capacity"], "provider-capacity", 2, 1, 64) }),
+      without: parseWithout(values.without),
       log: ctx.log,
     });
     const { deployment } = network;
@@ -49,8 +58,8 @@ export const startCommand = defineCommand({
       contracts: deployment.contracts,
       epoch: deployment.epoch,
       services: network.services,
-      apiUrl: network.apiUrl,
-      dashboardUrl: network.dashboardUrl,
+      apiUrl: network.apiUrl ?? null,
+      dashboardUrl: network.dashboardUrl ?? null,
       customer: { ...network.customer, escrow: formatToken(network.customer.escrow) },
       passwordFile: network.passwordFile,
       demoAccounts: network.demoAccounts.map((a) => ({ ...a, balance: formatToken(a.balance) })),
@@ -89,3 +98,19 @@ export const startCommand = defineCommand({
     return { json: { status: "stopped", signal }, text: "stopped" };
   },
 });
+
+/** `--without oracles,indexer`: roles a lean network leaves out (a market alone needs neither). */
+function parseWithout(value: unknown): ReadonlySet<OptionalRole> {
+  const roles = new Set<OptionalRole>();
+  for (const word of (typeof value === "string" ? value : "").split(",").map((w) => w.trim())) {
+    if (word === "") continue;
+    if (!(optionalRoles as readonly string[]).includes(word)) {
+      throw new InvalidInputError(`invalid --without ${String(value)}`, {
+        details: { role: word },
+        hint: `Leave out any of: ${optionalRoles.join(", ")} (comma-separated).`,
+      });
+    }
+    roles.add(word as OptionalRole);
+  }
+  return roles;
+}
