@@ -132,10 +132,14 @@ before(async () => {
       "0",
       "--providers",
       "3",
+      // The market alone: these tests need no epochs or index, and a lean network leaves the cores to the jobs.
+      "--without",
+      "oracles,indexer",
     ],
     { env: { GW_HOME: home.path }, timeoutMs: 120_000 },
   );
-  const first = network.first as { passwordFile: string };
+  const first = network.first as { passwordFile: string; apiUrl: string | null };
+  assert.equal(first.apiUrl, null, "no API without the indexer");
   passwordFile = first.passwordFile;
   // What runs, with pids and the providers' node keys, as the network records it for every client.
   services = (JSON.parse(readFileSync(localnetStatePath(home.path), "utf8")) as { services: Service[] }).services;

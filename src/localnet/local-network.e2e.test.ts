@@ -124,6 +124,7 @@ test("bad input gets a clear error and changes nothing", async () => {
     [["account", "balance", "0x1234"], 2, /invalid address/],
     [["account", "withdraw", "5", "--complete"], 2, /exactly one/],
     [["no", "such", "command"], 2, /unknown command/],
+    [["start", "--without", "oracles,dashboard"], 2, /invalid --without/],
   ];
   for (const [args, code, message] of cases) {
     const result = await runGw([...args, "--json"], { env });
