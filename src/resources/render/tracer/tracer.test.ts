@@ -1,8 +1,10 @@
 // The tracer's guarantees: identical bytes across runs, instances and threads; any pixel re-rendered alone equals
 // the same pixel of its tile; golden frames of both sample scenes; animation; no host imports in the module.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { Document, NodeIO } from "@gltf-transform/core";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -82,6 +84,19 @@ describe("tracer", () => {
     const cornell = await renderFrameLocal(await prepareScene(cornellGlb), frame);
     const turntable = await renderFrameLocal(await prepareScene(turntableGlb), { ...frame, frame: 12 });
     assert.deepEqual({ cornell: hex(cornell), turntable12: hex(turntable) }, GOLDEN);
+  });
+
+  it("renders the golden frames under each of V8's WebAssembly compilers", async () => {
+    // Providers' machines differ in CPU and in which compiler tier runs a given function when: the baseline compiler
+    // (Liftoff) and the optimising one (TurboFan) generate different machine code, so equal bytes from both show
+    // that the output rests on WebAssembly's IEEE rules, not on one code generator. (CI checks GOLDEN on its own
+    // machine too.)
+    const script = fileURLToPath(new URL("testing/golden-hashes.ts", import.meta.url));
+    const runTs = fileURLToPath(new URL("../../../../bin/run-ts.js", import.meta.url));
+    for (const flags of [["--liftoff", "--no-wasm-tier-up"], ["--no-liftoff"]]) {
+      const out = execFileSync(process.execPath, [...flags, runTs, script], { encoding: "utf8" });
+      assert.deepEqual(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"), GOLDEN, flags.join(" "));
+    }
   });
 
   it("animates: frames differ while the spinner turns, and fps sets the time", async () => {
