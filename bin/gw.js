@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `gw` command: loads the TypeScript CLI through tsx so a fresh `npm install` is all it needs.
+import "./native-deps.js";
 import { register } from "tsx/esm/api";
 
 register();

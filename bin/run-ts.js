@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 // Runs a TypeScript file (scripts, benchmarks, tests) through tsx's loader: `node bin/run-ts.js file.ts [args]`.
+import "./native-deps.js";
 import { register } from "tsx/esm/api";
 
 register();
