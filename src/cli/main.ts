@@ -3,26 +3,28 @@
 import { parseArgs } from "node:util";
 import { asGroundworkError, exitCodeFor, InvalidInputError } from "../core/errors.ts";
 import type { Command } from "./command.ts";
-import { commands } from "./commands/index.ts";
+import { commandLoaders } from "./commands/index.ts";
 import { createCliContext, globalOptionSpec, resolveGlobalOptions } from "./context.ts";
 import { toJsonLine } from "./format.ts";
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+/** The command named by the leading words of argv (the longest match), loaded, and the arguments left. */
+async function findCommand(argv: string[]): Promise<{ command: Command; rest: string[] } | undefined> {
   const words = argv.filter((a) => !a.startsWith("-"));
-  let best: Command | undefined;
-  for (const command of commands) {
-    if (command.words.every((w, i) => words[i] === w) && command.words.length > (best?.words.length ?? 0)) {
-      best = command;
-    }
+  let best: string[] | undefined;
+  for (const key of Object.keys(commandLoaders)) {
+    const keyWords = key.split(" ");
+    if (keyWords.every((w, i) => words[i] === w) && keyWords.length > (best?.length ?? 0)) best = keyWords;
   }
   if (!best) return undefined;
+  const command = await (commandLoaders[best.join(" ")] as () => Promise<Command>)();
   // Drop the command's own words (the first occurrences) and keep everything else in order.
   const rest = [...argv];
-  for (const word of best.words) rest.splice(rest.indexOf(word), 1);
-  return { command: best, rest };
+  for (const word of best) rest.splice(rest.indexOf(word), 1);
+  return { command, rest };
 }
 
-function helpText(): string {
+async function helpText(): Promise<string> {
+  const commands = await Promise.all(Object.values(commandLoaders).map((load) => load()));
   const lines = commands.map((c) => `  gw ${[...c.words, c.usage].join(" ").padEnd(46)} ${c.summary}`);
   return [
     "gw: the Groundwork command line",
@@ -37,10 +39,10 @@ function helpText(): string {
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const json = argv.includes("--json");
   try {
-    const found = findCommand(argv);
+    const found = await findCommand(argv);
     if (!found) {
       if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-        process.stdout.write(`${helpText()}\n`);
+        process.stdout.write(`${await helpText()}\n`);
         return 0;
       }
       throw new InvalidInputError(`unknown command: ${argv.filter((a) => !a.startsWith("-")).join(" ")}`, {

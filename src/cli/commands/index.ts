@@ -1,79 +1,43 @@
-// Every `gw` command, one file each.
+// Every `gw` command, one file each, keyed by its words and loaded only when it runs: a command's start then imports
+// its own code and what it uses, not every other command's dependencies.
 import type { Command } from "../command.ts";
-import { accountBalanceCommand } from "./account-balance.ts";
-import { accountCreateCommand } from "./account-create.ts";
-import { accountDepositCommand } from "./account-deposit.ts";
-import { accountImportCommand } from "./account-import.ts";
-import { accountListCommand } from "./account-list.ts";
-import { accountWithdrawCommand } from "./account-withdraw.ts";
-import { computeRunCommand } from "./compute-run.ts";
-import { coverageDeviceCreateCommand } from "./coverage-device-create.ts";
-import { coverageDeviceSendCommand } from "./coverage-device-send.ts";
-import { coverageMapCommand } from "./coverage-map.ts";
-import { coverageRelayStartCommand } from "./coverage-relay-start.ts";
-import { coverageRouterStartCommand } from "./coverage-router-start.ts";
-import { coverageStatusCommand } from "./coverage-status.ts";
-import { coverageWitnessesCommand } from "./coverage-witnesses.ts";
-import { gatewayStartCommand } from "./gateway-start.ts";
-import { govDelegateCommand } from "./gov-delegate.ts";
-import { govExecuteCommand } from "./gov-execute.ts";
-import { govProposeCommand } from "./gov-propose.ts";
-import { govStatusCommand } from "./gov-status.ts";
-import { govVoteCommand } from "./gov-vote.ts";
-import { indexerStartCommand } from "./indexer-start.ts";
-import { networkJoinCommand } from "./network-join.ts";
-import { networkStatsCommand } from "./network-stats.ts";
-import { oracleStartCommand } from "./oracle-start.ts";
-import { oracleVerifyCommand } from "./oracle-verify.ts";
-import { providerClaimCommand } from "./provider-claim.ts";
-import { providerEarningsCommand } from "./provider-earnings.ts";
-import { providerEstimateCommand } from "./provider-estimate.ts";
-import { providerInitCommand } from "./provider-init.ts";
-import { providerStakeCommand } from "./provider-stake.ts";
-import { providerStartCommand } from "./provider-start.ts";
-import { providerStatusCommand } from "./provider-status.ts";
-import { providerUnbondCommand } from "./provider-unbond.ts";
-import { renderCommand } from "./render.ts";
-import { simCommand } from "./sim.ts";
-import { startCommand } from "./start.ts";
-import { statusCommand } from "./status.ts";
 
-export const commands: Command[] = [
-  startCommand,
-  statusCommand,
-  accountCreateCommand,
-  accountImportCommand,
-  accountListCommand,
-  accountBalanceCommand,
-  accountDepositCommand,
-  accountWithdrawCommand,
-  computeRunCommand,
-  renderCommand,
-  gatewayStartCommand,
-  oracleStartCommand,
-  indexerStartCommand,
-  oracleVerifyCommand,
-  networkJoinCommand,
-  providerInitCommand,
-  providerStakeCommand,
-  providerUnbondCommand,
-  providerStartCommand,
-  providerStatusCommand,
-  providerEarningsCommand,
-  providerClaimCommand,
-  providerEstimateCommand,
-  networkStatsCommand,
-  govDelegateCommand,
-  govProposeCommand,
-  govVoteCommand,
-  govExecuteCommand,
-  govStatusCommand,
-  simCommand,
-  coverageRouterStartCommand,
-  coverageRelayStartCommand,
-  coverageDeviceCreateCommand,
-  coverageDeviceSendCommand,
-  coverageStatusCommand,
-  coverageMapCommand,
-  coverageWitnessesCommand,
-];
+export const commandLoaders: Readonly<Record<string, () => Promise<Command>>> = {
+  start: () => import("./start.ts").then((m) => m.startCommand),
+  status: () => import("./status.ts").then((m) => m.statusCommand),
+  "account create": () => import("./account-create.ts").then((m) => m.accountCreateCommand),
+  "account import": () => import("./account-import.ts").then((m) => m.accountImportCommand),
+  "account list": () => import("./account-list.ts").then((m) => m.accountListCommand),
+  "account balance": () => import("./account-balance.ts").then((m) => m.accountBalanceCommand),
+  "account deposit": () => import("./account-deposit.ts").then((m) => m.accountDepositCommand),
+  "account withdraw": () => import("./account-withdraw.ts").then((m) => m.accountWithdrawCommand),
+  "compute run": () => import("./compute-run.ts").then((m) => m.computeRunCommand),
+  render: () => import("./render.ts").then((m) => m.renderCommand),
+  "gateway start": () => import("./gateway-start.ts").then((m) => m.gatewayStartCommand),
+  "oracle start": () => import("./oracle-start.ts").then((m) => m.oracleStartCommand),
+  "indexer start": () => import("./indexer-start.ts").then((m) => m.indexerStartCommand),
+  "oracle verify": () => import("./oracle-verify.ts").then((m) => m.oracleVerifyCommand),
+  "network join": () => import("./network-join.ts").then((m) => m.networkJoinCommand),
+  "provider init": () => import("./provider-init.ts").then((m) => m.providerInitCommand),
+  "provider stake": () => import("./provider-stake.ts").then((m) => m.providerStakeCommand),
+  "provider unbond": () => import("./provider-unbond.ts").then((m) => m.providerUnbondCommand),
+  "provider start": () => import("./provider-start.ts").then((m) => m.providerStartCommand),
+  "provider status": () => import("./provider-status.ts").then((m) => m.providerStatusCommand),
+  "provider earnings": () => import("./provider-earnings.ts").then((m) => m.providerEarningsCommand),
+  "provider claim": () => import("./provider-claim.ts").then((m) => m.providerClaimCommand),
+  "provider estimate": () => import("./provider-estimate.ts").then((m) => m.providerEstimateCommand),
+  "network stats": () => import("./network-stats.ts").then((m) => m.networkStatsCommand),
+  "gov delegate": () => import("./gov-delegate.ts").then((m) => m.govDelegateCommand),
+  "gov propose": () => import("./gov-propose.ts").then((m) => m.govProposeCommand),
+  "gov vote": () => import("./gov-vote.ts").then((m) => m.govVoteCommand),
+  "gov execute": () => import("./gov-execute.ts").then((m) => m.govExecuteCommand),
+  "gov status": () => import("./gov-status.ts").then((m) => m.govStatusCommand),
+  sim: () => import("./sim.ts").then((m) => m.simCommand),
+  "coverage router start": () => import("./coverage-router-start.ts").then((m) => m.coverageRouterStartCommand),
+  "coverage relay start": () => import("./coverage-relay-start.ts").then((m) => m.coverageRelayStartCommand),
+  "coverage device create": () => import("./coverage-device-create.ts").then((m) => m.coverageDeviceCreateCommand),
+  "coverage device send": () => import("./coverage-device-send.ts").then((m) => m.coverageDeviceSendCommand),
+  "coverage status": () => import("./coverage-status.ts").then((m) => m.coverageStatusCommand),
+  "coverage map": () => import("./coverage-map.ts").then((m) => m.coverageMapCommand),
+  "coverage witnesses": () => import("./coverage-witnesses.ts").then((m) => m.coverageWitnessesCommand),
+};
