@@ -3,7 +3,7 @@
 // samplesPerSecPerCore (the local single-thread speed), speedup2 and speedup4 (local time ÷ network time) and
 // verifyOverhead (customer's re-render time ÷ the providers' render time). The spp is calibrated so that one tile takes
 // about --tile-seconds on one core: dispatch then costs a negligible share of a tile.
-// `npm run bench -- render [--scene examples/scenes/cornell-box.glb] [--size 512x256] [--tile 128] [--frames 0-1]
+// `npm run bench -- render [--scene examples/scenes/cornell-box.glb] [--size 512x256] [--tile 128] [--frames 0-3]
 //   [--tile-seconds 1] [--spp N]`
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -25,7 +25,7 @@ export default async function renderBench(args: string[]): Promise<Record<string
   const scene = new Uint8Array(readFileSync(scenePath));
   const { width, height } = parseSize(option(args, "size") ?? "512x256");
   const tile = Number(option(args, "tile") ?? 128);
-  const frames = parseFrames(option(args, "frames") ?? "0-1");
+  const frames = parseFrames(option(args, "frames") ?? "0-3");
   const tileSeconds = Number(option(args, "tile-seconds") ?? 1);
   const tiles = planTiles(width, height, tile);
   const tilePixels = Math.max(...tiles.map((t) => t.w * t.h));
