@@ -23,16 +23,27 @@ export const coverageWitnessesCommand = defineCommand({
       ctx,
       values,
       async (api) => {
-        const page = await api.listCoverageWitnesses({ limit, ...filter });
-        if (page.epoch === null) return undefined;
-        // The API pages newest first; the oracle lists the latest `limit` in verdict order: show them the same way.
-        const witnesses = page.witnesses.reverse().map(({ epoch: _e, seq: _s, distanceM, reason, detail, ...w }) => ({
+        // The API pages newest first (at most 500 a page); the oracle lists the latest `limit` in verdict order.
+        let page = await api.listCoverageWitnesses({ limit: Math.min(limit, 500), ...filter });
+        const judged = page.epoch;
+        if (judged === null) return undefined;
+        const rows = [...page.witnesses];
+        while (page.next && rows.length < limit) {
+          page = await api.listCoverageWitnesses({
+            limit: Math.min(limit - rows.length, 500),
+            cursor: page.next,
+            ...filter,
+            epoch: judged,
+          });
+          rows.push(...page.witnesses);
+        }
+        const witnesses = rows.reverse().map(({ epoch: _e, seq: _s, distanceM, reason, detail, ...w }) => ({
           ...w,
           ...(distanceM === null ? {} : { distanceM }),
           ...(reason === null ? {} : { reason }),
           ...(detail === null ? {} : { detail }),
         }));
-        return { epoch: page.epoch, total: page.total, witnesses };
+        return { epoch: judged, total: page.total, witnesses };
       },
       (oracle) => oracle.witnesses({ limit, ...filter }),
     );
