@@ -2,6 +2,7 @@
 // its stats, hexes (with the reward weight under each), hotspot verdicts and witness verdicts, in one transaction.
 // A result that names the earnings root it went into is kept only once that root is the one posted on chain.
 import { cellToParent, getResolution, isValidCell } from "h3-js";
+import { StateError } from "../core/errors.ts";
 import type { CoverageClient, CoverageEpochResult } from "../resources/coverage/oracle/index.ts";
 import { coverageHexView } from "../resources/coverage/oracle/index.ts";
 import { type Database, type Queryable, toNumber } from "./database.ts";
@@ -156,7 +157,8 @@ export async function followCoverageOnce(
     try {
       latest = (await source.status()).latestJudged?.epoch;
     } catch (error) {
-      log(`coverage ${source.url}: ${(error as Error).message}`);
+      // An oracle without the coverage extension answers 404 (a StateError here) every round: not worth a log line.
+      if (!(error instanceof StateError)) log(`coverage ${source.url}: ${(error as Error).message}`);
       continue;
     }
     if (latest === undefined) continue;
