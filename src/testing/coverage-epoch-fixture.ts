@@ -10,7 +10,7 @@ import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { installErrorHandling } from "../oracle/daemon/index.ts";
 import { type NodeKey, nodeKeyFromSeed, walletSigner } from "../protocol/index.ts";
-import { startHotspot } from "../resources/coverage/hotspot/index.ts";
+import { type Hotspot, startHotspot } from "../resources/coverage/hotspot/index.ts";
 import { type CoverageOracle, createCoverageOracle } from "../resources/coverage/oracle/index.ts";
 import type { CoverageEpoch } from "../resources/coverage/poc/index.ts";
 import { defaultPocParams } from "../resources/coverage/poc/index.ts";
@@ -21,15 +21,21 @@ export interface JudgedCoverageEpoch {
   url: string;
   oracle: CoverageOracle;
   keys: NodeKey[];
+  /** Still running (into epoch 1) until close(). */
+  hotspots: Hotspot[];
   result: CoverageEpoch;
   close(): Promise<void>;
 }
 
-/** Runs epoch 0 with hotspots at `sites` (asserted at resolution 12) and returns it judged; ~epochMs + 4 s. */
+/**
+ * Runs epoch 0 with hotspots at `sites` (asserted at resolution 12) and returns it judged; ~epochMs + 4 s. `during`
+ * runs while the epoch is open (to try things against the live oracle).
+ */
 export async function judgeCoverageEpoch(options: {
   sites: readonly { lat: number; lng: number }[];
   epochMs?: number;
   seed?: string;
+  during?: (oracle: { url: string; keys: NodeKey[] }) => Promise<void>;
 }): Promise<JudgedCoverageEpoch> {
   const account = privateKeyToAccount(`0x${"11".repeat(32)}`);
   const params = { ...defaultPocParams, maxReportDelayMs: 3_000 };
@@ -81,9 +87,10 @@ export async function judgeCoverageEpoch(options: {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   try {
+    await options.during?.({ url, keys });
     await new Promise((resolve) => setTimeout(resolve, genesisMs + epochMs - Date.now() + 200));
     const result = await oracle.closeEpoch(0);
-    return { url, oracle, keys, result, close };
+    return { url, oracle, keys, hotspots, result, close };
   } catch (error) {
     await close();
     throw error;
