@@ -324,6 +324,11 @@ export const jobsQuerySchema = z.object({
 });
 
 const coverageEpoch = z.coerce.number().int().min(0).optional().describe("a judged epoch; the latest when absent");
+/** A node key as a query parameter: either case, answered in lower case. */
+const nodeKeyParam = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "a node key: 0x + 64 hex digits")
+  .transform((v) => v.toLowerCase());
 export const coverageHexesQuerySchema = z.object({
   cursor,
   limit,
@@ -340,9 +345,9 @@ export const coverageWitnessesQuerySchema = z.object({
   cursor,
   limit,
   epoch: coverageEpoch,
-  hotspot: nodeKey.optional().describe("reports by this hotspot or of its beacon"),
+  hotspot: nodeKeyParam.optional().describe("reports by this hotspot or of its beacon"),
 });
-export const coverageStatusQuerySchema = z.object({ hotspot: nodeKey.optional() });
+export const coverageStatusQuerySchema = z.object({ hotspot: nodeKeyParam.optional() });
 
 const decimal = z.string().regex(/^\d+(\.\d{1,18})?$/, "a number such as 0.25 (up to 18 decimals)");
 export const estimateQuerySchema = z.object({
