@@ -1,10 +1,12 @@
 // Proof of coverage through the indexer: a real epoch judged by a coverage oracle over HTTP (hotspots on the
 // simulated RF world), followed into the index, served by the API and drawn by the dashboard in headless Chromium.
 // The API's hexes and verdicts must equal the oracle's; `gw coverage` reads the API and falls back to the oracle;
-// a result naming an earnings root that is not posted is not kept.
+// a result naming an earnings root that is not posted is not kept. Screenshots go to test-artifacts/dashboard/.
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -18,6 +20,7 @@ import {
   registerTestProvider,
   runGw,
   startTestChain,
+  startTestPostgres,
   type TestChain,
   tempHome,
 } from "../testing/index.ts";
@@ -34,6 +37,7 @@ let app: Hono;
 let server: Server;
 let apiUrl = "";
 const home = tempHome("gw-coverage-api-");
+const artifacts = join(import.meta.dirname, "..", "..", "test-artifacts", "dashboard");
 
 async function get(path: string): Promise<{ status: number; body: Json }> {
   const response = await app.request(path);
@@ -209,6 +213,41 @@ test("following again stores nothing twice; a result naming an unposted root is 
   }
 });
 
+test("the same coverage indexed into PostgreSQL answers exactly the same", async (t) => {
+  const server = await startTestPostgres();
+  if ("unavailable" in server) {
+    t.skip(`PostgreSQL unavailable: ${server.unavailable}`);
+    return;
+  }
+  const pgDb = await openIndexDatabase({ databaseUrl: server.url });
+  try {
+    assert.deepEqual(await followCoverageOnce(pgDb, [createCoverageClient(epoch.url)], () => {}), { epochs: [0] });
+    const pgApp = createApiApp({
+      db: pgDb,
+      deployment: chain.deployment,
+      publicClient: chain.publicClient,
+      events: createEventHub(),
+    });
+    const key = epoch.keys[3]?.publicKey as string;
+    for (const path of [
+      "/v1/coverage/hexes?resolution=4",
+      "/v1/coverage/hexes?resolution=10&limit=2",
+      "/v1/coverage/hotspots?limit=3",
+      "/v1/coverage/hotspots?flagged=false",
+      `/v1/coverage/hotspots/${key}`,
+      `/v1/coverage/witnesses?hotspot=${key}&limit=500`,
+      `/v1/coverage/status?hotspot=${key}`,
+    ]) {
+      const [fromPg, fromPglite] = await Promise.all([pgApp.request(path), app.request(path)]);
+      assert.equal(fromPg.status, 200, path);
+      assert.deepEqual(await fromPg.json(), await fromPglite.json(), path);
+    }
+  } finally {
+    await pgDb.close();
+    await server.stop();
+  }
+});
+
 test("gw coverage reads the API, and the oracle when the API does not answer", async () => {
   const gw = (args: string[]) => runGw([...args, "--json"], { env: { GW_HOME: home.path } });
   const map = await gw(["coverage", "map", "--api", apiUrl, "--resolution", "10"]);
@@ -255,6 +294,8 @@ test("the dashboard draws one hexagon per covered cell with a legend and a toggl
     const control = page.locator('[data-layer="coverage"]');
     assert.match((await control.textContent()) ?? "", /Coverage \(\d+ hex/);
     assert.match((await control.textContent()) ?? "", /full reward/);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, "coverage-overview.png"), fullPage: true });
     await control.locator("input").uncheck();
     assert.equal(await page.locator("path.coverage").count(), 0);
     await control.locator("input").check();
@@ -271,6 +312,7 @@ test("the dashboard draws one hexagon per covered cell with a legend and a toggl
       await page.locator('[data-role="coverage-witnesses"] tbody tr').count(),
       detail.recentWitnesses.length,
     );
+    await page.screenshot({ path: join(artifacts, "coverage-provider.png"), fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
     await browser?.close();
