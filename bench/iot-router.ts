@@ -36,7 +36,7 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
       devices: registry,
       statePath,
       pricePerPacket: 1n,
-      lookupHotspot: async () => ({ owner, active: true, bindingValid: true }),
+      lookupHotspot: async () => ({ owner, active: true, bindingValid: true, offersCoverage: true }),
     });
     process.stderr.write(`signing ${packets * 2} deliveries…\n`);
     const reception = {

@@ -13,6 +13,13 @@ import type { Queryable } from "../indexer/index.ts";
 import type { EventHub, StreamEvent } from "./event-hub.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { ReadContext } from "./read-context.ts";
+import {
+  getCoverageHotspot,
+  listCoverageHexes,
+  listCoverageHotspots,
+  listCoverageWitnesses,
+  readCoverageStatus,
+} from "./read-coverage.ts";
 import { readEarnings } from "./read-earnings.ts";
 import { getEpoch, listEpochs } from "./read-epochs.ts";
 import { readEstimate } from "./read-estimate.ts";
@@ -130,6 +137,26 @@ export function createApiApp(options: ApiAppOptions): Hono {
   });
   app.get(r.estimate.path, async (c) =>
     reply(c, r.estimate.response, await readEstimate(ctx, options.publicClient, parseQuery(c, r.estimate.query))),
+  );
+  app.get(r.coverageStatus.path, async (c) =>
+    reply(c, r.coverageStatus.response, await readCoverageStatus(ctx, parseQuery(c, r.coverageStatus.query))),
+  );
+  app.get(r.coverageHexes.path, async (c) =>
+    reply(c, r.coverageHexes.response, await listCoverageHexes(ctx, parseQuery(c, r.coverageHexes.query))),
+  );
+  app.get(r.coverageHotspots.path, async (c) =>
+    reply(c, r.coverageHotspots.response, await listCoverageHotspots(ctx, parseQuery(c, r.coverageHotspots.query))),
+  );
+  app.get(path(r.coverageHotspot.path), async (c) => {
+    const id = param(c, "nodeKey").toLowerCase();
+    if (!/^0x[0-9a-f]{64}$/.test(id)) throw new InvalidInputError("a hotspot is its node key: 0x + 64 hex digits");
+    const hotspot = await getCoverageHotspot(ctx, id);
+    if (!hotspot)
+      throw new NotFoundError("no judged epoch has a verdict for this hotspot", { details: { nodeKey: id } });
+    return reply(c, r.coverageHotspot.response, hotspot);
+  });
+  app.get(r.coverageWitnesses.path, async (c) =>
+    reply(c, r.coverageWitnesses.response, await listCoverageWitnesses(ctx, parseQuery(c, r.coverageWitnesses.query))),
   );
   app.get(r.events.path, (c) =>
     streamSSE(c, async (stream) => {

@@ -46,6 +46,9 @@ export function publishIndexerChange(hub: EventHub, change: IndexerChange): void
     case "epochs":
       for (const epoch of change.epochs) hub.publish({ type: "epoch", data: { epoch } });
       return;
+    case "coverage":
+      for (const epoch of change.epochs) hub.publish({ type: "coverage", data: { epoch } });
+      return;
     case "jobs":
       for (const jobId of change.jobIds) hub.publish({ type: "job", data: { jobId } });
       hub.publish({ type: "stats", data: { reason: "jobs" } });

@@ -2,6 +2,15 @@
 // for exactly these, and /openapi.json is generated from this list, so the document cannot drift from the code.
 import type { z } from "zod";
 import {
+  coverageHexesQuerySchema,
+  coverageHexListSchema,
+  coverageHotspotDetailSchema,
+  coverageHotspotListSchema,
+  coverageHotspotsQuerySchema,
+  coverageStatusQuerySchema,
+  coverageStatusSchema,
+  coverageWitnessesQuerySchema,
+  coverageWitnessListSchema,
   earningsSchema,
   epochListSchema,
   epochSchema,
@@ -68,9 +77,39 @@ export const apiRoutes = {
     query: estimateQuerySchema,
     response: estimateSchema,
   },
+  coverageStatus: {
+    path: "/v1/coverage/status",
+    summary: "proof of coverage: the latest judged epoch indexed, its stats, and one hotspot's verdict (?hotspot=)",
+    query: coverageStatusQuerySchema,
+    response: coverageStatusSchema,
+  },
+  coverageHexes: {
+    path: "/v1/coverage/hexes",
+    summary: "coverage as H3 hexes of a judged epoch: hotspots, density scale, reward weight, centre",
+    query: coverageHexesQuerySchema,
+    response: coverageHexListSchema,
+  },
+  coverageHotspots: {
+    path: "/v1/coverage/hotspots",
+    summary: "hotspot verdicts of a judged epoch: validity, flag, witnesses, rejected reports by reason, weight",
+    query: coverageHotspotsQuerySchema,
+    response: coverageHotspotListSchema,
+  },
+  coverageHotspot: {
+    path: "/v1/coverage/hotspots/{nodeKey}",
+    summary: "one hotspot's latest verdict, its recent epochs and its witness reports",
+    params: { nodeKey: "the hotspot's node key" },
+    response: coverageHotspotDetailSchema,
+  },
+  coverageWitnesses: {
+    path: "/v1/coverage/witnesses",
+    summary: "witness reports of a judged epoch with their verdict and reason, newest first",
+    query: coverageWitnessesQuerySchema,
+    response: coverageWitnessListSchema,
+  },
   events: {
     path: "/v1/events",
-    summary: "Server-Sent Events: {type: provider | job | epoch | stats, data} after each indexed change",
+    summary: "Server-Sent Events: {type: provider | job | epoch | stats | coverage, data} after each indexed change",
     response: streamEventSchema,
     stream: true,
   },

@@ -204,6 +204,106 @@ export const estimateSchema = z.object({
   assumptions: z.array(z.string()),
 });
 
+// ------------------------------------------------------------------ coverage
+
+const weight = z.string().regex(/^\d+$/).describe("reward weight: reward units × density scale (ppm), integer");
+const coverageFlag = z.enum(["location", "relay", "ring"]);
+
+export const coverageHexSchema = z.object({
+  epoch: z.number().int(),
+  cell: z.string().describe("H3 cell"),
+  resolution: z.number().int(),
+  hotspots: z.number().int().describe("hotspots that took part validly this epoch inside the hex"),
+  densityScale: z.number().describe("clipped ÷ unclipped count: what hex-density scaling left of rewards here"),
+  rewardWeight: weight.describe("sum of the reward weights of the hotspots inside the hex"),
+  lat: z.number().describe("centre of the hex"),
+  lng: z.number(),
+});
+export const coverageHexListSchema = pageSchema.extend({
+  epoch: z.number().int().nullable().describe("the judged epoch shown; null when none is indexed"),
+  resolution: z.number().int(),
+  hexes: z.array(coverageHexSchema),
+});
+
+export const coverageHotspotSchema = z.object({
+  epoch: z.number().int(),
+  nodeKey,
+  owner: address,
+  cell: z.string().nullable().describe("asserted H3 cell"),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  valid: z.boolean().describe("not flagged: its beacons and reports count"),
+  flag: coverageFlag.nullable().describe("why it was flagged: location, relay or ring"),
+  locationVerified: z.boolean(),
+  beaconed: z.boolean(),
+  beaconWitnesses: z.number().int().describe("rewarded witnesses of its beacon"),
+  witnessed: z.number().int().describe("its rewarded witness reports"),
+  reports: z.object({ total: z.number().int(), valid: z.number().int() }).describe("its witness reports"),
+  rejected: z.record(z.string(), z.number().int()).describe("its rejected witness reports by reason"),
+  densityScalePpm: z.number().int(),
+  weight,
+});
+export const coverageHotspotListSchema = pageSchema.extend({
+  epoch: z.number().int().nullable(),
+  hotspots: z.array(coverageHotspotSchema),
+});
+
+export const coverageWitnessSchema = z.object({
+  epoch: z.number().int(),
+  seq: z.number().int().describe("position in the oracle's verdict list"),
+  witness: nodeKey,
+  beaconId: z.string(),
+  beaconer: nodeKey,
+  signedAtMs: z.number().int(),
+  rssiDbm: z.number(),
+  snrDb: z.number(),
+  distanceM: z.number().nullable(),
+  valid: z.boolean(),
+  rewarded: z.boolean(),
+  reason: z.string().nullable().describe("the rule that rejected it"),
+  detail: z.record(z.string(), z.union([z.number(), z.string()])).nullable(),
+});
+export const coverageWitnessListSchema = pageSchema.extend({
+  epoch: z.number().int().nullable(),
+  total: z.number().int().describe("reports matching the filter in the epoch"),
+  witnesses: z.array(coverageWitnessSchema),
+});
+
+export const coverageHotspotDetailSchema = coverageHotspotSchema.extend({
+  history: z
+    .array(
+      coverageHotspotSchema.pick({
+        epoch: true,
+        valid: true,
+        flag: true,
+        beaconWitnesses: true,
+        witnessed: true,
+        weight: true,
+      }),
+    )
+    .describe("its verdicts in the latest indexed epochs, newest first"),
+  recentWitnesses: z
+    .array(coverageWitnessSchema)
+    .describe("reports by it or of its beacon in that epoch, newest first"),
+});
+
+export const coverageStatsSchema = z.object({
+  reports: z.number().int(),
+  valid: z.number().int(),
+  rewarded: z.number().int(),
+  signaturesVerified: z.number().int(),
+  rejected: z.record(z.string(), z.number().int()),
+  flagged: z.record(z.string(), z.number().int()),
+});
+export const coverageStatusSchema = z.object({
+  latestJudged: z
+    .object({ epoch: z.number().int(), stats: coverageStatsSchema, source: z.string() })
+    .nullable()
+    .describe("the latest judged epoch the index holds"),
+  epochs: z.number().int().describe("judged epochs indexed"),
+  hotspot: coverageHotspotSchema.nullable().optional().describe("with ?hotspot=: its verdict in that epoch"),
+});
+
 // ------------------------------------------------------------------ queries
 
 const limit = z.coerce.number().int().min(1).max(500).default(50).describe("page size, at most 500");
@@ -223,6 +323,32 @@ export const jobsQuerySchema = z.object({
   status: jobStatusSchema.optional(),
 });
 
+const coverageEpoch = z.coerce.number().int().min(0).optional().describe("a judged epoch; the latest when absent");
+/** A node key as a query parameter: either case, answered in lower case. */
+const nodeKeyParam = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "a node key: 0x + 64 hex digits")
+  .transform((v) => v.toLowerCase());
+export const coverageHexesQuerySchema = z.object({
+  cursor,
+  limit,
+  epoch: coverageEpoch,
+  resolution: z.coerce.number().int().min(0).max(15).default(8).describe("H3 resolution of the hexes (4–10 hold data)"),
+});
+export const coverageHotspotsQuerySchema = z.object({
+  cursor,
+  limit,
+  epoch: coverageEpoch,
+  flagged: z.enum(["true", "false"]).optional().describe("only flagged (true) or only unflagged (false) hotspots"),
+});
+export const coverageWitnessesQuerySchema = z.object({
+  cursor,
+  limit,
+  epoch: coverageEpoch,
+  hotspot: nodeKeyParam.optional().describe("reports by this hotspot or of its beacon"),
+});
+export const coverageStatusQuerySchema = z.object({ hotspot: nodeKeyParam.optional() });
+
 const decimal = z.string().regex(/^\d+(\.\d{1,18})?$/, "a number such as 0.25 (up to 18 decimals)");
 export const estimateQuerySchema = z.object({
   resourceType: z.string().max(40).default("compute"),
@@ -237,6 +363,6 @@ export const estimateQuerySchema = z.object({
 });
 
 export const streamEventSchema = z.object({
-  type: z.enum(["provider", "job", "epoch", "stats"]),
+  type: z.enum(["provider", "job", "epoch", "stats", "coverage"]),
   data: z.unknown(),
 });

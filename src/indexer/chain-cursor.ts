@@ -49,6 +49,10 @@ export const indexerTables = [
   "jobs",
   "job_attempts",
   "gateway_providers",
+  "coverage_epochs",
+  "coverage_hexes",
+  "coverage_hotspots",
+  "coverage_witnesses",
 ] as const;
 
 export async function resetIndex(db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }) {

@@ -6,6 +6,7 @@ import type { Deployment } from "../chain/index.ts";
 import type { OracleClient } from "../economics/index.ts";
 import type { Database } from "./database.ts";
 import { type ChainRound, followChainOnce } from "./follow-chain.ts";
+import { type CoverageSource, followCoverageOnce } from "./follow-coverage.ts";
 import { followGatewayProvidersOnce, followJobsOnce } from "./follow-jobs.ts";
 import { followOraclesOnce } from "./follow-oracle.ts";
 
@@ -13,13 +14,16 @@ export type IndexerChange =
   | { type: "chain"; round: ChainRound }
   | { type: "providers"; nodeKeys: string[] }
   | { type: "epochs"; epochs: number[] }
-  | { type: "jobs"; jobIds: string[] };
+  | { type: "jobs"; jobIds: string[] }
+  | { type: "coverage"; epochs: number[] };
 
 export interface IndexerOptions {
   db: Database;
   client: PublicClient;
   deployment: Deployment;
   oracles?: readonly OracleClient[];
+  /** Oracles serving proof-of-coverage results (/v1/coverage/*); usually the same URLs as `oracles`. */
+  coverage?: readonly CoverageSource[];
   /** Gateway base URLs whose job feeds to follow. */
   gateways?: readonly string[];
   /** Pause between rounds once caught up. Default 1000 ms. */
@@ -76,6 +80,12 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (oracle.epochs.length > 0) emit({ type: "epochs", epochs: oracle.epochs });
     } catch (error) {
       log(`oracle round failed: ${(error as Error).message}`);
+    }
+    try {
+      const coverage = await followCoverageOnce(options.db, options.coverage ?? [], log, now);
+      if (coverage.epochs.length > 0) emit({ type: "coverage", epochs: coverage.epochs });
+    } catch (error) {
+      log(`coverage round failed: ${(error as Error).message}`);
     }
     for (const gateway of options.gateways ?? []) {
       try {

@@ -18,6 +18,12 @@ export async function rollBackTo(
   for (const table of ["oracle_owner_epochs", "oracle_node_epochs", "oracle_epochs_fetched"]) {
     await tx.query(`DELETE FROM ${table} WHERE epoch NOT IN (SELECT epoch FROM epochs)`);
   }
+  // Coverage confirmed by a root that is no longer posted goes with it; coverage without a root stays.
+  const unconfirmed =
+    "SELECT epoch FROM coverage_epochs WHERE root IS NOT NULL AND epoch NOT IN (SELECT epoch FROM epochs)";
+  for (const table of ["coverage_hexes", "coverage_hotspots", "coverage_witnesses", "coverage_epochs"]) {
+    await tx.query(`DELETE FROM ${table} WHERE epoch IN (${unconfirmed})`);
+  }
   // Provider rows are state, not facts: recompute them from the surviving registry events.
   await tx.query("DELETE FROM providers");
   await tx.query("DELETE FROM min_stakes");

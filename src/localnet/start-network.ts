@@ -23,6 +23,7 @@ import {
 import { writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
 import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
+import { coverageResourceTypeName } from "../resources/coverage/data/index.ts";
 import { defaultRenderOffer, renderResource } from "../resources/render/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
 import { demoProviderLocation } from "./demo-locations.ts";
@@ -241,7 +242,12 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       await registerProvider(publicClient, wallet(ownerIndex), {
         deployment,
         nodeKey,
-        resourceTypes: [resourceTypeId(computeResource.name), resourceTypeId(renderResource.name)],
+        // Coverage too: the demo providers relay IoT packets as hotspots (`gw coverage relay start`).
+        resourceTypes: [
+          resourceTypeId(computeResource.name),
+          resourceTypeId(renderResource.name),
+          resourceTypeId(coverageResourceTypeName),
+        ],
         stake: parseUnits("1000", 18),
         h3Cell: demoProviderLocation(i).h3Cell,
       });

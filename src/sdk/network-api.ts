@@ -1,5 +1,5 @@
-// The indexer's HTTP API (docs/indexer.md) as a typed client: network totals, epochs, providers, earnings, jobs and
-// the earnings estimator. Every answer is checked against the same zod schemas the server answers through.
+// The indexer's HTTP API (docs/indexer.md) as a typed client: network totals, epochs, providers, earnings, jobs, the
+// earnings estimator and proof of coverage. Every answer is checked against the same zod schemas the server uses.
 import type { z } from "zod";
 import { apiSchemas } from "../api/index.ts";
 import { InvalidInputError, RemoteError, TimeoutError } from "../core/errors.ts";
@@ -20,6 +20,17 @@ export interface NetworkApi {
   listJobs(query?: Page & { provider?: string; status?: string }): Promise<z.infer<typeof apiSchemas.jobListSchema>>;
   getJob(jobId: string): Promise<z.infer<typeof apiSchemas.jobSchema> | undefined>;
   estimate(query: Query): Promise<z.infer<typeof apiSchemas.estimateSchema>>;
+  getCoverageStatus(query?: { hotspot?: string }): Promise<z.infer<typeof apiSchemas.coverageStatusSchema>>;
+  listCoverageHexes(
+    query?: Page & { epoch?: number; resolution?: number },
+  ): Promise<z.infer<typeof apiSchemas.coverageHexListSchema>>;
+  listCoverageHotspots(
+    query?: Page & { epoch?: number; flagged?: "true" | "false" },
+  ): Promise<z.infer<typeof apiSchemas.coverageHotspotListSchema>>;
+  getCoverageHotspot(nodeKey: string): Promise<z.infer<typeof apiSchemas.coverageHotspotDetailSchema> | undefined>;
+  listCoverageWitnesses(
+    query?: Page & { epoch?: number; hotspot?: string },
+  ): Promise<z.infer<typeof apiSchemas.coverageWitnessListSchema>>;
 }
 
 /** An API base URL as users give it: http(s)://host:port, with or without /v1. */
@@ -94,5 +105,11 @@ export function createNetworkApi(options: { url: string; timeoutMs?: number }): 
     listJobs: (query = {}) => must("/v1/jobs", apiSchemas.jobListSchema, query),
     getJob: (jobId) => getJson(`/v1/jobs/${id(jobId)}`, apiSchemas.jobSchema),
     estimate: (query) => must("/v1/estimate", apiSchemas.estimateSchema, query),
+    getCoverageStatus: (query = {}) => must("/v1/coverage/status", apiSchemas.coverageStatusSchema, query),
+    listCoverageHexes: (query = {}) => must("/v1/coverage/hexes", apiSchemas.coverageHexListSchema, query),
+    listCoverageHotspots: (query = {}) => must("/v1/coverage/hotspots", apiSchemas.coverageHotspotListSchema, query),
+    getCoverageHotspot: (nodeKey) =>
+      getJson(`/v1/coverage/hotspots/${id(nodeKey)}`, apiSchemas.coverageHotspotDetailSchema),
+    listCoverageWitnesses: (query = {}) => must("/v1/coverage/witnesses", apiSchemas.coverageWitnessListSchema, query),
   };
 }

@@ -3,6 +3,7 @@
 export { type ApiGet, type ApiJson, apiGetter, snapshotApi } from "./api-snapshot.ts";
 export { registerTestProvider, startTestChain, type TestChain } from "./chain-fixture.ts";
 export { findChromium, launchChromium } from "./chromium.ts";
+export { type JudgedCoverageEpoch, judgeCoverageEpoch } from "./coverage-epoch-fixture.ts";
 export {
   type EconomyScenario,
   redeemTestVoucher,

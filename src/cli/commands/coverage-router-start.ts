@@ -1,6 +1,7 @@
 // `gw coverage router start`: runs a packet router for the devices in this home, paid from the --account wallet
 // (the device owner's escrow deposit). Hotspots deliver frames over HTTP; the first valid copy of each frame is paid
-// the offered price per packet with vouchers sent through the gateway. Runs until Ctrl-C or SIGTERM.
+// the price of the owner's published offer (--price GWK publishes a new one; else the one published before, else
+// 0.01 GWK) with vouchers sent through the gateway. Only registered coverage providers are paid. Runs until Ctrl-C.
 
 import { StateError } from "../../core/errors.ts";
 import {
@@ -9,6 +10,8 @@ import {
   createPacketRouter,
   iotDataPaths,
   openDeviceRegistry,
+  publishRouterOffer,
+  readRouterOffer,
   startRouterServer,
 } from "../../resources/coverage/data/index.ts";
 import { createGroundworkClient } from "../../sdk/index.ts";
@@ -20,7 +23,8 @@ import { customerPaymentStore, resolveGatewayUrl } from "./compute-run.ts";
 export const coverageRouterStartCommand = defineCommand({
   words: ["coverage", "router", "start"],
   summary: "run a packet router: pays hotspots per delivered device packet (first valid copy only)",
-  usage: "[--host 127.0.0.1] [--port 8700] [--price GWK (0.01)] [--gateway URL] [--flush-ms 1000]",
+  usage:
+    "[--host 127.0.0.1] [--port 8700] [--price GWK (publishes the offer; default: the published one, else 0.01)] [--gateway URL] [--flush-ms 1000]",
   options: {
     host: { type: "string" },
     port: { type: "string" },
@@ -31,7 +35,6 @@ export const coverageRouterStartCommand = defineCommand({
   async run(ctx, { values }) {
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const port = parseIntegerFlag(values.port, "port", 8700, 0, 65535);
-    const price = parseTokenAmount((values.price as string | undefined) ?? "0.01", "--price");
     const flushMs = parseIntegerFlag(values["flush-ms"], "flush-ms", 1000, 10, 3_600_000);
     const gatewayUrl = resolveGatewayUrl(values.gateway as string | undefined, ctx);
     const deployment = ctx.deployment();
@@ -47,6 +50,15 @@ export const coverageRouterStartCommand = defineCommand({
       paymentStore: customerPaymentStore(ctx.options.home, deployment),
     });
     const paths = iotDataPaths(ctx.options.home);
+    const account = wallet.account.address;
+    const published = values.price === undefined ? readRouterOffer(paths.routerOffer, account) : undefined;
+    const offer =
+      published ??
+      publishRouterOffer(paths.routerOffer, {
+        router: account,
+        pricePerPacket: parseTokenAmount((values.price as string | undefined) ?? "0.01", "--price"),
+      });
+    const price = BigInt(offer.pricePerPacket);
     const devices = openDeviceRegistry(paths.devices);
     const router = createPacketRouter({
       owner: wallet.account.address,
@@ -65,6 +77,7 @@ export const coverageRouterStartCommand = defineCommand({
         pricePerPacket: price.toString(),
         devices: devices.list().length,
       },
+      offer,
       host,
       port,
       log: ctx.log,
@@ -75,6 +88,7 @@ export const coverageRouterStartCommand = defineCommand({
       url: server.url,
       router: router.owner,
       pricePerPacket: price.toString(),
+      offer: { ...offer, source: published ? "published" : "published now" },
       devices: devices.list().length,
       gateway: gatewayUrl,
     };
@@ -85,7 +99,7 @@ export const coverageRouterStartCommand = defineCommand({
         "Groundwork packet router is running.",
         `  hotspots deliver to  ${server.url}/v1/packets`,
         `  paid by              ${router.owner}`,
-        `  price per packet     ${formatToken(price)} GWK`,
+        `  price per packet     ${formatToken(price)} GWK (offer published ${new Date(offer.publishedAt * 1000).toISOString()})`,
         `  devices              ${summary.devices}`,
         "Ctrl-C stops it.",
       ];

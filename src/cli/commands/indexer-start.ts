@@ -16,6 +16,7 @@ import {
 } from "../../indexer/index.ts";
 import { acquireLock } from "../../localnet/index.ts";
 import { parseGatewayUrl } from "../../protocol/index.ts";
+import { createCoverageClient } from "../../resources/coverage/oracle/index.ts";
 import { mountDashboard } from "../../web/index.ts";
 import { defineCommand } from "../command.ts";
 import { parseIntegerFlag, toJsonLine } from "../format.ts";
@@ -62,6 +63,8 @@ export const indexerStartCommand = defineCommand({
     const dataDir = (values["data-dir"] as string | undefined) ?? indexerDataDir(ctx.options.home);
     const gateways = list(values.gateway).map((url) => parseGatewayUrl(url).http);
     const oracles = list(values.oracle).map((url) => createOracleClient({ url }));
+    // The coverage extension, where an oracle mounts it, serves on the same API.
+    const coverage = list(values.oracle).map((url) => createCoverageClient(url));
     const deployment = ctx.deployment();
     const client = createChainPublicClient({
       rpcUrl: deployment.rpcUrl,
@@ -142,6 +145,7 @@ export const indexerStartCommand = defineCommand({
       client,
       deployment,
       oracles,
+      coverage,
       gateways,
       pollMs,
       batchBlocks,

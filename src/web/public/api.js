@@ -59,7 +59,9 @@ export function createApi(base = "", fetchImpl = (...args) => fetch(...args)) {
     job: (id) => get(`/v1/jobs/${encodeURIComponent(id)}`),
     estimate: (params) => get("/v1/estimate", params),
     /** Layers other features serve as H3 cells; undefined when the network has none. */
-    coverageHexes: () => optional("/v1/coverage/hexes"),
+    coverageHexes: (params) => optional("/v1/coverage/hexes", params),
+    /** A hotspot's proof-of-coverage verdicts; undefined when no judged epoch has one (or coverage is not served). */
+    coverageHotspot: (nodeKey) => optional(`/v1/coverage/hotspots/${encodeURIComponent(nodeKey)}`),
   };
 }
 
@@ -81,7 +83,7 @@ export async function fetchAll(list, params = {}, max = 10_000) {
  */
 export function watchEvents(url, { onEvent, onState }) {
   const source = new EventSource(url);
-  const types = ["provider", "job", "epoch", "stats"];
+  const types = ["provider", "job", "epoch", "stats", "coverage"];
   const deliver = (fallbackType) => (message) => {
     let parsed;
     try {

@@ -46,6 +46,12 @@ export async function createWorldMap(container, { onSelect }) {
   const note = container.querySelector('[data-role="map-note"]');
   let providerCells = [];
   const layers = new Map();
+  /** Layers switched off with their toggle. */
+  const hidden = new Set();
+  const dataAttributes = (data = {}) =>
+    Object.entries(data)
+      .map(([key, value]) => ` data-${escapeHtml(key)}="${escapeHtml(String(value))}"`)
+      .join("");
 
   /** A cell's outline as a GeoJSON polygon that d3 reads as the small area, not the rest of the sphere. */
   function cellFeature(cell) {
@@ -67,12 +73,13 @@ export async function createWorldMap(container, { onSelect }) {
         return `<path class="hex" tabindex="0" role="button" data-cell="${escapeHtml(feature.properties.cell)}" data-status="${escapeHtml(status)}" data-count="${providers.length}" aria-label="${escapeHtml(label)}" d="${path(feature)}"><title>${escapeHtml(`${label}: ${names}`)}</title></path>`;
       })
       .join("");
-    layersGroup.innerHTML = [...layers.values()]
-      .map(({ className, features }) =>
+    layersGroup.innerHTML = [...layers]
+      .filter(([name]) => !hidden.has(name))
+      .map(([, { className, features }]) =>
         features
           .map(
             (f) =>
-              `<path class="${escapeHtml(className)}" data-cell="${escapeHtml(f.properties.cell)}" d="${path(f)}"><title>${escapeHtml(f.properties.label ?? f.properties.cell)}</title></path>`,
+              `<path class="${escapeHtml(className)}" data-cell="${escapeHtml(f.properties.cell)}"${dataAttributes(f.properties.data)} d="${path(f)}"><title>${escapeHtml(f.properties.label ?? f.properties.cell)}</title></path>`,
           )
           .join(""),
       )
@@ -80,7 +87,9 @@ export async function createWorldMap(container, { onSelect }) {
   }
 
   function fitProviders() {
-    const features = providerCells.map((c) => c.feature);
+    // No located provider: fit what the layers show (coverage hotspots need not be providers of other work).
+    let features = providerCells.map((c) => c.feature);
+    if (features.length === 0) features = [...layers.values()].flatMap((l) => l.features);
     if (features.length === 0) return worldView();
     const [[west, south], [east, north]] = geo.geoBounds({ type: "FeatureCollection", features });
     // Never closer than ~40° × 20°: a lone hexagon a few km wide needs the land around it to mean anything.
@@ -141,17 +150,36 @@ export async function createWorldMap(container, { onSelect }) {
       note.textContent = `${providers.length - unplaced} located in ${providerCells.length} cell(s)${unplaced ? `, ${unplaced} without a location` : ""}`;
       draw();
     },
-    /** A layer of cells under the providers: [{ cell, label? }], styled by className. Replaces a layer of that name. */
-    setLayer(name, cells, className = name) {
+    /**
+     * A layer of cells under the providers: [{ cell, label?, data? }], styled by className (data → data-* attributes),
+     * with a legend ([{ className, text }]) and a toggle in the map's tools. Replaces a layer of that name.
+     */
+    setLayer(name, cells, className = name, { label = name, legend = [] } = {}) {
       const features = [];
       for (const c of cells) {
         const cell = normalizeCell(c.cell ?? c.h3Cell ?? c.h3);
         if (!cell || !h3.isValidCell(cell)) continue;
         const feature = cellFeature(cell);
         feature.properties.label = c.label;
+        feature.properties.data = c.data;
         features.push(feature);
       }
       layers.set(name, { className, features });
+      let control = container.querySelector(`[data-layer="${CSS.escape(name)}"]`);
+      if (!control) {
+        control = document.createElement("div");
+        control.className = "layer-control";
+        control.dataset.layer = name;
+        container.append(control);
+      }
+      control.innerHTML = `<label><input type="checkbox" data-role="layer-toggle" ${hidden.has(name) ? "" : "checked"}>
+        ${escapeHtml(label)} (${features.length} hex${features.length === 1 ? "" : "es"})</label>
+        <ul class="legend">${legend.map((l) => `<li><span class="${escapeHtml(l.className)}"></span>${escapeHtml(l.text)}</li>`).join("")}</ul>`;
+      control.querySelector("input").addEventListener("change", (event) => {
+        if (event.target.checked) hidden.delete(name);
+        else hidden.add(name);
+        draw();
+      });
       draw();
     },
     fitProviders() {

@@ -8,6 +8,7 @@ export function iotDataPaths(home: string) {
     routerDir: router,
     devices: join(router, "devices.json"),
     routerState: join(router, "state.json"),
+    routerOffer: join(router, "offer.json"),
     deviceCredentials: (deviceId: string) => join(home, "coverage", "devices", `${deviceId}.json`),
   };
 }

@@ -1,8 +1,12 @@
-// Hotspot registrations read from the ProviderRegistry for the packet router, cached briefly: a router hears the
-// same hotspots again and again, and a jail or unstake still takes effect within `ttlMs`.
+// Hotspot registrations read from the ProviderRegistry for the packet router (through the client it is given),
+// cached briefly: a router hears the same hotspots again and again, and a jail, an unstake or a change of resource
+// types still takes effect within `ttlMs`. A relay must be registered for the coverage resource type.
 import type { Hex, PublicClient } from "viem";
-import { type Deployment, getRegisteredProvider, wrapChainError } from "../../../chain/index.ts";
+import { type Deployment, getRegisteredProvider, resourceTypeId, wrapChainError } from "../../../chain/index.ts";
 import type { HotspotLookup } from "./packet-router.ts";
+
+/** The resource type a relay must offer to be paid for packets (its id on chain is the hash of the name). */
+export const coverageResourceTypeName = "coverage";
 
 export function chainHotspotLookup(options: {
   publicClient: PublicClient;
@@ -12,6 +16,7 @@ export function chainHotspotLookup(options: {
 }): HotspotLookup {
   const ttlMs = options.ttlMs ?? 30_000;
   const now = options.now ?? Date.now;
+  const coverageType = resourceTypeId(coverageResourceTypeName).toLowerCase();
   const cache = new Map<string, { at: number; value: Awaited<ReturnType<HotspotLookup>> }>();
   return async (nodeKey: Hex) => {
     const key = nodeKey.toLowerCase();
@@ -28,6 +33,7 @@ export function chainHotspotLookup(options: {
         owner: registered.owner,
         active: registered.active,
         bindingValid: registered.bindingValid,
+        offersCoverage: registered.resourceTypes.some((t) => t.toLowerCase() === coverageType),
       };
     } catch (error) {
       throw wrapChainError(error, "reading the hotspot's registration");

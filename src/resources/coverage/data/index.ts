@@ -8,7 +8,7 @@ export {
   writeDeviceCredentials,
 } from "./device-credentials.ts";
 export { type DeviceRegistry, deviceIdSchema, openDeviceRegistry, type RegisteredDevice } from "./device-registry.ts";
-export { chainHotspotLookup } from "./hotspot-lookup.ts";
+export { chainHotspotLookup, coverageResourceTypeName } from "./hotspot-lookup.ts";
 export { createHotspotRelay, type HotspotRelay, type RelayStats } from "./hotspot-relay.ts";
 export {
   type PacketDeliverBody,
@@ -30,6 +30,7 @@ export {
   type RouterStats,
 } from "./packet-router.ts";
 export { openRouterJournal, type RouterJournal, type RouterState } from "./router-journal.ts";
+export { publishRouterOffer, type RouterOffer, readRouterOffer, routerOfferSchema } from "./router-offer.ts";
 export { type RouterServer, startRouterServer } from "./router-server.ts";
 export {
   decodeUplink,

@@ -38,7 +38,7 @@ test("frames on the simulated air: heard in range, paid once, never from out of 
     // The registry as a table here; iot-data.e2e.test.ts reads the real one on anvil.
     lookupHotspot: async (nodeKey) => {
       const owner = owners.get(nodeKey);
-      return owner && { owner, active: true, bindingValid: true };
+      return owner && { owner, active: true, bindingValid: true, offersCoverage: true };
     },
   });
   const server = await startRouterServer({

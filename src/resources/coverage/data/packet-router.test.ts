@@ -33,14 +33,16 @@ const hotspotB = nodeKeyFromSeed(generateNodeKeySeed());
 const jailed = nodeKeyFromSeed(generateNodeKeySeed());
 const unbound = nodeKeyFromSeed(generateNodeKeySeed());
 const stranger = nodeKeyFromSeed(generateNodeKeySeed());
+const computeOnly = nodeKeyFromSeed(generateNodeKeySeed());
 
 /** The registry as the router would read it from chain, as a table. */
 const lookup: HotspotLookup = async (nodeKey) =>
   ({
-    [hotspotA.publicKey]: { owner: ownerA, active: true, bindingValid: true },
-    [hotspotB.publicKey]: { owner: ownerB, active: true, bindingValid: true },
-    [jailed.publicKey]: { owner: ownerB, active: false, bindingValid: true },
-    [unbound.publicKey]: { owner: ownerB, active: true, bindingValid: false },
+    [hotspotA.publicKey]: { owner: ownerA, active: true, bindingValid: true, offersCoverage: true },
+    [hotspotB.publicKey]: { owner: ownerB, active: true, bindingValid: true, offersCoverage: true },
+    [jailed.publicKey]: { owner: ownerB, active: false, bindingValid: true, offersCoverage: true },
+    [unbound.publicKey]: { owner: ownerB, active: true, bindingValid: false, offersCoverage: true },
+    [computeOnly.publicKey]: { owner: ownerB, active: true, bindingValid: true, offersCoverage: false },
   })[nodeKey];
 
 const reception = {
@@ -140,6 +142,7 @@ describe("packet router", () => {
     await rejects(router.deliver(await deliveryBy(stranger, frame)), "unregistered-hotspot");
     await rejects(router.deliver(await deliveryBy(jailed, frame)), "inactive-hotspot");
     await rejects(router.deliver(await deliveryBy(unbound, frame)), "bad-binding");
+    await rejects(router.deliver(await deliveryBy(computeOnly, frame)), "not-coverage-provider");
     const paid = await router.deliver(await deliveryBy(hotspotB, frame));
     assert.equal(paid.outcome, "paid");
     assert.deepEqual(

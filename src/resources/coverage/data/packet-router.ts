@@ -1,5 +1,6 @@
 // The packet router's decisions: a delivered frame is opened (hotspot signature, freshness, replay), checked (the
-// hotspot registered, bound and active on chain; the device known; the MIC valid) and then judged under one lock:
+// hotspot registered, bound, offering the coverage resource type and active on chain; the device known; the MIC
+// valid) and then judged under one lock:
 // the first valid delivery of a (device, counter) is paid the router's price, later copies of the same frame are
 // duplicates (unpaid), and a reused or too-old counter is a replay (refused). Every decision is made durable (a
 // journal line, router-journal.ts) before the answer, with what is owed to each hotspot owner until it is paid.
@@ -16,6 +17,7 @@ export type PacketRejectReason =
   | "not-a-hotspot"
   | "unregistered-hotspot"
   | "bad-binding"
+  | "not-coverage-provider"
   | "inactive-hotspot"
   | "malformed-packet"
   | "unknown-device"
@@ -35,7 +37,7 @@ export class PacketRejectedError extends InvalidInputError {
 /** A hotspot's registration as the router needs it; undefined when the node key is not registered. */
 export type HotspotLookup = (
   nodeKey: Hex,
-) => Promise<{ owner: Hex; active: boolean; bindingValid: boolean } | undefined>;
+) => Promise<{ owner: Hex; active: boolean; bindingValid: boolean; offersCoverage: boolean } | undefined>;
 
 export interface RouterStats {
   paid: number;
@@ -94,6 +96,13 @@ export function createPacketRouter(options: PacketRouterOptions): PacketRouter {
       throw new PacketRejectedError("unregistered-hotspot", "the hotspot's node key is not registered", { nodeKey });
     if (!hotspot.bindingValid) {
       throw new PacketRejectedError("bad-binding", "the hotspot's registered binding does not verify", { nodeKey });
+    }
+    if (!hotspot.offersCoverage) {
+      throw new PacketRejectedError(
+        "not-coverage-provider",
+        "the hotspot is registered, but not for the coverage resource type",
+        { nodeKey },
+      );
     }
     if (!hotspot.active)
       throw new PacketRejectedError("inactive-hotspot", "the hotspot is not active (unstaked or jailed)", { nodeKey });

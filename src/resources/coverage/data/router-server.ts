@@ -1,5 +1,6 @@
 // The packet router's HTTP API: hotspots POST signed packet.deliver envelopes to /v1/packets; /v1/info names the
-// router (its `to`), chain, escrow and price; /v1/stats counts what was paid, duplicated and refused. Errors map to
+// router (its `to`), chain, escrow and price; /v1/offer is the owner's published offer (when given); /v1/stats counts
+// what was paid, duplicated and refused. Errors map to
 // statuses in one place: refusals 400 with details.reason, chain trouble 502, anything else 500 without internals.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { GroundworkError, httpStatusFor, InvalidInputError } from "../../../core/errors.ts";
 import type { RouterInfo } from "./packet-messages.ts";
 import type { PacketRouter } from "./packet-router.ts";
+import type { RouterOffer } from "./router-offer.ts";
 
 export interface RouterServer {
   url: string;
@@ -18,6 +20,7 @@ export interface RouterServer {
 export async function startRouterServer(options: {
   router: PacketRouter;
   info: RouterInfo;
+  offer?: RouterOffer;
   host: string;
   port: number;
   log: (line: string) => void;
@@ -25,6 +28,11 @@ export async function startRouterServer(options: {
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/v1/info", (c) => c.json(options.info));
+  app.get("/v1/offer", (c) =>
+    options.offer
+      ? c.json(options.offer)
+      : c.json(new InvalidInputError("this router has no published offer").toJSON(), 404),
+  );
   app.get("/v1/stats", (c) => c.json(options.router.stats()));
   app.post(
     "/v1/packets",

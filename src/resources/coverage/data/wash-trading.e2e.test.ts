@@ -61,7 +61,7 @@ test("a hotspot relaying its own fake device's packets earns less than it pays",
   const owner = chain.account(ownerIndex).address.toLowerCase() as Hex;
   const wallet = chain.wallet(ownerIndex);
   const hotspotKey = nodeKeyFromSeed(generateNodeKeySeed());
-  await registerTestProvider(chain, { ownerIndex, nodeKey: hotspotKey });
+  await registerTestProvider(chain, { ownerIndex, nodeKey: hotspotKey, resourceTypes: ["coverage"] });
   await writeContractAndWait(publicClient, wallet, {
     address: token,
     abi: tokenAbi,

@@ -1,82 +1,33 @@
 // Hotspots on the simulated RF world against a coverage oracle over real HTTP on loopback: assignments, beacons on
 // air, witness reports, and the epoch's verdicts.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { getRequestListener } from "@hono/node-server";
-import { latLngToCell } from "h3-js";
-import { Hono } from "hono";
-import { privateKeyToAccount } from "viem/accounts";
-import { installErrorHandling } from "../../../oracle/daemon/index.ts";
-import { nodeKeyFromSeed, walletSigner } from "../../../protocol/index.ts";
-import { runGw, tempHome } from "../../../testing/index.ts";
-import { createCoverageOracle } from "../oracle/index.ts";
-import { defaultPocParams } from "../poc/index.ts";
-import { createRfWorld, createSimulatedRadio } from "../radio/index.ts";
-import { startHotspot } from "./hotspot.ts";
+import { judgeCoverageEpoch, runGw, tempHome } from "../../../testing/index.ts";
 
 test("five hotspots a kilometre apart beacon, witness each other and all earn; a forged report is refused", async () => {
-  const account = privateKeyToAccount(`0x${"11".repeat(32)}`);
-  const params = { ...defaultPocParams, maxReportDelayMs: 3_000 };
-  const epochMs = 10_000;
-  const genesisMs = Date.now() + 4_000; // time to fetch assignments before the first slot
   const sites = Array.from({ length: 5 }, (_, i) => ({ lat: 46.2 + i * 0.009, lng: 6.14 }));
-  const keys = sites.map((_, i) => nodeKeyFromSeed(new Uint8Array(32).fill(i + 1)));
-  const oracle = createCoverageOracle({
-    signer: walletSigner(account),
-    signSeed: (seed) => account.signMessage({ message: { raw: seed } }),
-    oracles: [account.address],
-    params,
-    genesisMs,
-    epochMs,
-    hotspots: async () =>
-      keys.map((k, i) => ({
-        nodeKey: k.publicKey,
-        owner: account.address.toLowerCase() as `0x${string}`,
-        cell: latLngToCell((sites[i] as { lat: number }).lat, 6.14, 12),
-      })),
-    previousRoot: async () => `0x${"00".repeat(32)}`,
-    shareBps: 2_000n,
+  const epoch = await judgeCoverageEpoch({
+    sites,
+    seed: "hotspot-test",
+    async during({ url, keys }) {
+      // A report in a hotspot's name without its key is refused at intake.
+      const forged = await fetch(`${url}/v1/coverage/witnesses`, {
+        method: "POST",
+        body: JSON.stringify({
+          v: 1,
+          type: "coverage.witness",
+          from: keys[0]?.publicKey,
+          ts: Date.now(),
+          nonce: "ab".repeat(16),
+          body: {},
+          sig: `0x${"00".repeat(64)}`,
+        }),
+      });
+      assert.equal(forged.status, 400);
+    },
   });
-  const app = new Hono();
-  oracle.mount(app);
-  installErrorHandling(app, () => {});
-  const server = createServer(getRequestListener(app.fetch));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const world = createRfWorld({ seed: "hotspot-test" });
-  const hotspots = keys.map((key, i) =>
-    startHotspot({
-      key,
-      driver: createSimulatedRadio({
-        world,
-        site: { id: key.publicKey, ...(sites[i] as { lat: number; lng: number }) },
-      }),
-      oracles: [url],
-      oracleAddresses: [account.address],
-      params,
-      genesisMs,
-      epochMs,
-    }),
-  );
+  const { url, oracle, keys, hotspots, result } = epoch;
   try {
-    // A report in a hotspot's name without its key is refused at intake.
-    const forged = await fetch(`${url}/v1/coverage/witnesses`, {
-      method: "POST",
-      body: JSON.stringify({
-        v: 1,
-        type: "coverage.witness",
-        from: keys[0]?.publicKey,
-        ts: Date.now(),
-        nonce: "ab".repeat(16),
-        body: {},
-        sig: `0x${"00".repeat(64)}`,
-      }),
-    });
-    assert.equal(forged.status, 400);
-    await new Promise((resolve) => setTimeout(resolve, genesisMs + epochMs - Date.now() + 200));
-    const result = await oracle.closeEpoch(0);
     assert.equal(result.hotspots.length, 5, JSON.stringify(result.stats));
     for (const h of result.hotspots) {
       assert.equal(h.flag, undefined, `${h.nodeKey} flagged`);
@@ -117,7 +68,6 @@ test("five hotspots a kilometre apart beacon, witness each other and all earn; a
       home.remove();
     }
   } finally {
-    await Promise.all(hotspots.map((h) => h.close()));
-    server.close();
+    await epoch.close();
   }
 });

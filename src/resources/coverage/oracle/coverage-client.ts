@@ -64,6 +64,40 @@ export const coverageWitnessesSchema = z.object({
 });
 export type CoverageWitnesses = z.infer<typeof coverageWitnessesSchema>;
 
+/** A judged epoch in full (/v1/coverage/epochs/:e): what an indexer stores. */
+export const coverageEpochSchema = z.object({
+  epoch: z.number().int().nonnegative(),
+  /** The earnings root this epoch's coverage went into, when the oracle says so: an indexer keeps it only if posted. */
+  earningsRoot: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/)
+    .optional(),
+  witnesses: coverageWitnessesSchema.shape.witnesses,
+  hotspots: z.array(
+    hotspotSchema.extend({
+      owner: z.string(),
+      beaconed: z.boolean(),
+      beaconWitnesses: z.number().int(),
+      witnessed: z.number().int(),
+      locationVerified: z.boolean(),
+      flag: z.enum(["location", "relay", "ring"]).optional(),
+      densityScalePpm: z.number().int(),
+      weight: z.string().regex(/^\d+$/),
+    }),
+  ),
+  hexes: z.array(
+    z.object({
+      cell: z.string(),
+      resolution: z.number().int().min(0).max(15),
+      hotspots: z.number().int(),
+      unclipped: z.number().int(),
+      clipped: z.number().int(),
+    }),
+  ),
+  stats: statsSchema,
+});
+export type CoverageEpochResult = z.infer<typeof coverageEpochSchema>;
+
 async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
   const response = await requestJson(url);
   if (response.status === 404) {
@@ -94,6 +128,16 @@ export function createCoverageClient(baseUrl: string) {
       get(`${base}/v1/coverage/map${query(options)}`, coverageMapSchema),
     witnesses: (options: { epoch?: number; hotspot?: Hex; limit?: number } = {}) =>
       get(`${base}/v1/coverage/witnesses${query(options)}`, coverageWitnessesSchema),
+    /** A judged epoch in full; undefined when this oracle has not judged it. */
+    epoch: async (epoch: number) => {
+      try {
+        return await get(`${base}/v1/coverage/epochs/${epoch}`, coverageEpochSchema);
+      } catch (error) {
+        if (error instanceof StateError) return undefined;
+        throw error;
+      }
+    },
+    url: base,
   };
 }
 export type CoverageClient = ReturnType<typeof createCoverageClient>;

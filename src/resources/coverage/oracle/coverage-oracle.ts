@@ -4,7 +4,6 @@
 // the oracle's HTTP API under /v1/coverage/ through the oracle's generic route extensions.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cellToLatLng } from "h3-js";
 import type { Hono } from "hono";
 import type { Hex } from "viem";
 import { z } from "zod";
@@ -35,6 +34,7 @@ import {
   validateCoverageEpoch,
   witnessReportBody,
 } from "../poc/index.ts";
+import { coverageHexView } from "./coverage-hex-view.ts";
 
 export const assignmentRequestType = "coverage.assignment-request";
 export const assignmentRequestBody = z.strictObject({ epoch: z.number().int().nonnegative() });
@@ -287,18 +287,7 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
         const r = latestClosed(c.req.query("epoch"));
         const resolution = Number(c.req.query("resolution") ?? 8);
         if (!Number.isInteger(resolution)) throw new InvalidInputError("resolution is an integer");
-        const hexes = r.hexes
-          .filter((h) => h.resolution === resolution)
-          .map((h) => {
-            const [lat, lng] = cellToLatLng(h.cell);
-            return {
-              cell: h.cell,
-              hotspots: h.hotspots,
-              densityScale: h.unclipped > 0 ? Math.round((h.clipped / h.unclipped) * 1e4) / 1e4 : 0,
-              lat: Math.round(lat * 1e6) / 1e6,
-              lng: Math.round(lng * 1e6) / 1e6,
-            };
-          });
+        const hexes = r.hexes.filter((h) => h.resolution === resolution).map(coverageHexView);
         return c.json({ epoch: r.epoch, resolution, hexes });
       });
       app.get("/v1/coverage/witnesses", (c) => {

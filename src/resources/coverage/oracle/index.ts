@@ -2,11 +2,14 @@
 
 export {
   type CoverageClient,
+  type CoverageEpochResult,
   type CoverageMap,
   type CoverageStatus,
   type CoverageWitnesses,
+  coverageEpochSchema,
   createCoverageClient,
 } from "./coverage-client.ts";
+export { type CoverageHexView, coverageHexView } from "./coverage-hex-view.ts";
 export {
   assignmentRequestBody,
   assignmentRequestType,

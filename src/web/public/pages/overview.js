@@ -61,6 +61,12 @@ export async function render(main, { api }) {
     providers = (await fetchAll(api.providers)).map(providerView);
     map?.setProviders(providers);
   };
+  const loadLayers = async () => {
+    for (const layer of mapLayers) {
+      const cells = await layer.load(api).catch(() => undefined);
+      if (cells) map?.setLayer(layer.name, cells, layer.className, { label: layer.label, legend: layer.legend });
+    }
+  };
   const mapReady = (async () => {
     const [created] = await Promise.all([
       createWorldMap($("map"), {
@@ -76,10 +82,8 @@ export async function render(main, { api }) {
     map = created;
     map.setProviders(providers);
     if (providers.some((p) => p.h3Cell)) map.fitProviders();
-    for (const layer of mapLayers) {
-      const cells = await layer.load(api).catch(() => undefined);
-      if (cells) map.setLayer(layer.name, cells, layer.className);
-    }
+    await loadLayers();
+    if (!providers.some((p) => p.h3Cell)) map.fitProviders();
   })().catch((error) => {
     $("map").innerHTML = html`<p class="error" role="alert">The map could not load: ${error.message}</p>`.text;
   });
@@ -92,16 +96,19 @@ export async function render(main, { api }) {
   const stats = createLiveRefresh(["stats", "job", "epoch", "provider"], loadStats);
   const epochs = createLiveRefresh(["epoch"], loadEpoch);
   const located = createLiveRefresh(["provider"], loadProviders);
+  const layers = createLiveRefresh(["coverage"], loadLayers);
   return {
     onEvent(event) {
       stats.onEvent(event);
       epochs.onEvent(event);
       located.onEvent(event);
+      layers.onEvent(event);
     },
     dispose() {
       stats.dispose();
       epochs.dispose();
       located.dispose();
+      layers.dispose();
     },
   };
 }

@@ -1,5 +1,6 @@
 // One provider: its registration, earnings per epoch (chart and table), jail and slash history, and the earnings
 // estimator (offer and electricity price in, expected net per month out, from GET /v1/estimate).
+import { loadCoveragePanel } from "../coverage-panel.js";
 import { createDataTable } from "../data-table.js";
 import { formatAgo, formatGwk, formatTime, formatToken, gwkNumber, html, raw, unitsToDecimal } from "../format.js";
 import { createLiveRefresh } from "../live-refresh.js";
@@ -105,7 +106,8 @@ export async function render(main, { api, params }) {
     <section class="card chart" aria-labelledby="earn-h"><h2 id="earn-h">Earnings over time</h2><div data-role="chart"></div>
       <ul class="legend"><li><span class="emission"></span>Rewards (emissions)</li><li><span class="revenue"></span>Voucher revenue</li></ul>
       <div data-role="earnings"></div></section>
-    <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">Jail and slash history</h2><div data-role="history"></div></section>`.text;
+    <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">Jail and slash history</h2><div data-role="history"></div></section>
+    <section class="card" aria-labelledby="cov-h" data-role="coverage-panel" hidden><h2 id="cov-h">Proof of coverage</h2><div data-role="coverage"></div></section>`.text;
   const $ = (role) => main.querySelector(`[data-role="${role}"]`);
 
   const showDetails = (view) => {
@@ -191,7 +193,8 @@ export async function render(main, { api, params }) {
     }
   });
 
-  await loadEarnings();
+  const loadCoverage = () => loadCoveragePanel($("coverage-panel"), api, p.nodeKey);
+  await Promise.all([loadEarnings(), loadCoverage()]);
   const refreshProvider = async () => {
     const next = await api.provider(id);
     showDetails(providerView(next));
@@ -199,14 +202,17 @@ export async function render(main, { api, params }) {
   };
   const earningsLive = createLiveRefresh(["epoch"], loadEarnings);
   const providerLive = createLiveRefresh(["provider"], refreshProvider);
+  const coverageLive = createLiveRefresh(["coverage"], loadCoverage);
   return {
     onEvent(event) {
       earningsLive.onEvent(event);
       providerLive.onEvent(event);
+      coverageLive.onEvent(event);
     },
     dispose() {
       earningsLive.dispose();
       providerLive.dispose();
+      coverageLive.dispose();
     },
   };
 }

@@ -67,8 +67,12 @@ export const statSchema = z
 export type GatewayStat = z.infer<typeof statSchema>;
 
 export const txpkSchema = z.object({
+  /** Send at once (the forwarder ignores tmst and tmms then). */
   imme: z.boolean().optional(),
+  /** Send when the concentrator's microsecond counter reaches this value. */
   tmst: z.number().int().min(0).max(0xffffffff).optional(),
+  /** Send at this GPS time, milliseconds since the GPS epoch (needs a forwarder with a GPS fix). */
+  tmms: z.number().int().nonnegative().optional(),
   freq: z.number().positive(),
   rfch: z.number().int().nonnegative(),
   powe: z.number().int(),
@@ -215,16 +219,33 @@ export function formatLoraDatr(spreadingFactor: number, bandwidthHz: number): st
   return datr;
 }
 
-// GPS time started 1980-01-06 and has run 18 leap seconds ahead of UTC since 2017.
-const gpsEpochUnixMs = 315_964_800_000n;
-const gpsLeapMs = 18_000n;
+/** The GPS epoch, 1980-01-06T00:00:00Z, in Unix milliseconds. */
+export const GPS_EPOCH_UNIX_MS = 315_964_800_000n;
+/**
+ * GPS time counts no leap seconds; UTC has inserted 18 since the GPS epoch, the latest at 2016-12-31T23:59:60Z, so
+ * GPS = UTC + 18 s from 2017-01-01 on. Change this (and release) when the IERS announces the next leap second.
+ */
+export const GPS_LEAP_SECONDS = 18n;
+const gpsLeapMs = GPS_LEAP_SECONDS * 1000n;
+
+/** GPS milliseconds (a forwarder's `tmms`) as Unix nanoseconds. */
+export function gpsMsToUnixNs(tmms: bigint | number): bigint {
+  return (BigInt(tmms) + GPS_EPOCH_UNIX_MS - gpsLeapMs) * 1_000_000n;
+}
+
+/** Unix nanoseconds as GPS milliseconds for a txpk's `tmms`, to the nearest millisecond (what a forwarder takes). */
+export function unixNsToGpsMs(unixNs: bigint): number {
+  const ms = (unixNs + 500_000n) / 1_000_000n - GPS_EPOCH_UNIX_MS + gpsLeapMs;
+  if (ms < 0n) throw new InvalidInputError("a time before the GPS epoch (1980-01-06)", { details: { unixNs } });
+  return Number(ms);
+}
 
 /**
  * The receiver's time of arrival in Unix nanoseconds: the GPS time (`tmms`) when the forwarder has a GPS fix, else
  * the UTC `time` field (sub-millisecond digits kept), else undefined.
  */
 export function rxpkArrivalNs(rxpk: Rxpk): bigint | undefined {
-  if (rxpk.tmms !== undefined) return (BigInt(rxpk.tmms) + gpsEpochUnixMs - gpsLeapMs) * 1_000_000n;
+  if (rxpk.tmms !== undefined) return gpsMsToUnixNs(rxpk.tmms);
   if (rxpk.time === undefined) return undefined;
   const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(rxpk.time);
   if (!match) return undefined;

@@ -4,12 +4,16 @@ export {
   encodeGwmp,
   formatLoraDatr,
   type GatewayStat,
+  GPS_EPOCH_UNIX_MS,
+  GPS_LEAP_SECONDS,
   GwmpDecodeError,
   type GwmpPacket,
+  gpsMsToUnixNs,
   parseLoraDatr,
   type Rxpk,
   rxpkArrivalNs,
   type Txpk,
+  unixNsToGpsMs,
 } from "./gwmp-packet.ts";
 export {
   createSemtechUdpRadio,
@@ -18,5 +22,6 @@ export {
   type SemtechRadioStats,
   type SemtechUdpRadio,
   type SemtechUdpRadioOptions,
+  type TxTiming,
 } from "./semtech-udp-radio.ts";
 export { createUdpPacketForwarder, rxpkFor, type UdpPacketForwarder } from "./udp-packet-forwarder.ts";

@@ -217,6 +217,39 @@ describe("SemtechUdpRadio", () => {
     assert.ok((radio.stats().dropped["unexpected-tx-ack"] ?? 0) >= 1);
   });
 
+  test("transmit at a GPS time: PULL_RESP with tmms (GPS ms since 1980-01-06, + 18 leap seconds), exact bytes", async () => {
+    forwarder.pullData(0x0303);
+    await forwarder.next();
+    // 2026-11-24T05:40:12.528Z, with sub-millisecond digits the forwarder cannot use (rounded to the nearest ms).
+    const atNs = BigInt(Date.parse("2026-11-24T05:40:12.528Z")) * 1_000_000n + 600_000n;
+    const sent = radio.transmit({
+      payload: new Uint8Array([0xca, 0xfe]),
+      frequencyHz: 869_525_000,
+      spreadingFactor: 9,
+      bandwidthHz: 125_000,
+      powerDbm: 16,
+      atNs,
+    });
+    const resp = await forwarder.next();
+    const token = resp.readUInt16BE(1);
+    // Unix ms 1795498812529 (rounded) − 315964800000 (GPS epoch) + 18000 (leap seconds) = 1479534030529.
+    const expected = Buffer.concat([
+      Buffer.from([2, token >> 8, token & 0xff, 0x03]),
+      Buffer.from(
+        '{"txpk":{"tmms":1479534030529,"freq":869.525,"rfch":0,"powe":16,"modu":"LORA","datr":"SF9BW125","codr":"4/5","ipol":false,"size":2,"data":"yv4="}}',
+      ),
+    ]);
+    assert.deepEqual(resp, expected);
+    forwarder.txAck(token);
+    await sent;
+    // Heard back with that tmms, the reception's time is the same instant (to the millisecond).
+    heard.length = 0;
+    forwarder.pushData(0x0304, { rxpk: [rxpk(Buffer.from([0xca, 0xfe]), { time: undefined, tmms: 1479534030529 })] });
+    await forwarder.next();
+    await waitFor(() => heard.length === 1);
+    assert.equal((heard[0] as Reception).timeOfArrivalNs, BigInt(Date.parse("2026-11-24T05:40:12.529Z")) * 1_000_000n);
+  });
+
   test("transmit: a TX_ACK error rejects, a missing TX_ACK times out", async () => {
     forwarder.pullData(0x0202);
     await forwarder.next();
@@ -234,6 +267,62 @@ describe("SemtechUdpRadio", () => {
     const unanswered = radio.transmit(frame);
     await forwarder.next();
     await assert.rejects(unanswered, (e: Error) => e.name === "TimeoutError");
+  });
+});
+
+describe("SemtechUdpRadio on the concentrator's counter (tmst)", () => {
+  test("a timed frame maps to tmst from the latest reception, wrapping at 2^32; without one it is refused", async () => {
+    const radio = await createSemtechUdpRadio({ port: 0, txTiming: "counter", txAckTimeoutMs: 500 });
+    const forwarder = await TestForwarder.open(radio.port, "aa555a0000000202");
+    const frame = {
+      payload: new Uint8Array([1, 2, 3]),
+      frequencyHz: 868_100_000,
+      spreadingFactor: 7,
+      bandwidthHz: 125_000,
+      powerDbm: 14,
+    };
+    try {
+      forwarder.pullData(1);
+      await forwarder.next();
+      const heardAt = Date.parse("2026-11-24T05:40:12Z");
+      // No reception yet: nothing maps the counter to time, so nothing is sent.
+      await assert.rejects(
+        radio.transmit({ ...frame, atNs: BigInt(heardAt) * 1_000_000n }),
+        (e: Error) => e.name === "StateError" && /counter/.test(e.message),
+      );
+      assert.equal(forwarder.inbox.length, 0);
+      // Heard at counter 4,294,000,000 µs = 12.000000 s past the minute (UTC stamp); 2.5 s later the counter wraps.
+      forwarder.pushData(2, { rxpk: [rxpk(Buffer.from("x"), { tmst: 4_294_000_000, time: "2026-11-24T05:40:12Z" })] });
+      await forwarder.next();
+      await waitFor(() => radio.stats().receptions === 1);
+      const sent = radio.transmit({ ...frame, atNs: BigInt(heardAt + 2_500) * 1_000_000n });
+      const resp = await forwarder.next();
+      const token = resp.readUInt16BE(1);
+      // 4,294,000,000 + 2,500,000 − 2^32 = 1,532,704.
+      const expected = Buffer.concat([
+        Buffer.from([2, token >> 8, token & 0xff, 0x03]),
+        Buffer.from(
+          '{"txpk":{"tmst":1532704,"freq":868.1,"rfch":0,"powe":14,"modu":"LORA","datr":"SF7BW125","codr":"4/5","ipol":false,"size":3,"data":"AQID"}}',
+        ),
+      ]);
+      assert.deepEqual(resp, expected);
+      forwarder.txAck(token);
+      await sent;
+      // Immediate frames still go out with imme.
+      const now = radio.transmit(frame);
+      const immediate = await forwarder.next();
+      assert.equal(JSON.parse(immediate.subarray(4).toString()).txpk.imme, true);
+      assert.equal(JSON.parse(immediate.subarray(4).toString()).txpk.tmst, undefined);
+      forwarder.txAck(immediate.readUInt16BE(1));
+      await now;
+      // A time before the mapping's reading cannot be put on the counter.
+      await assert.rejects(radio.transmit({ ...frame, atNs: BigInt(heardAt - 1_000) * 1_000_000n }), (e: Error) =>
+        /too far/.test(e.message),
+      );
+    } finally {
+      forwarder.close();
+      await radio.close();
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 // A RadioDriver on the host side of the Semtech UDP packet forwarder: a LoRa gateway's forwarder sends PUSH_DATA
 // (received frames) and PULL_DATA (keepalives that open the downlink path) to this UDP socket; transmit() answers with
 // PULL_RESP and waits for the forwarder's TX_ACK. Every datagram is validated; bad ones are counted, logged, dropped.
+// A frame with `atNs` goes out at that time: as GPS time (`tmms`), or on the concentrator's microsecond counter
+// (`tmst`) mapped from the latest reception that carried both; frames without it go out at once (`imme`).
 import { randomInt } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { RemoteError, StateError, TimeoutError } from "../../../../core/errors.ts";
@@ -16,7 +18,25 @@ import {
   rxpkArrivalNs,
   rxpkSchema,
   statSchema,
+  type Txpk,
+  unixNsToGpsMs,
 } from "./gwmp-packet.ts";
+
+/**
+ * How timed frames are scheduled: `gps` sends `tmms` (the forwarder needs a GPS fix); `counter` sends `tmst`, the
+ * concentrator's own microsecond counter, for gateways without GPS or forwarders that ignore `tmms`.
+ */
+export type TxTiming = "gps" | "counter";
+
+/** A counter reading and the Unix time it stood for (from an rxpk with `tmst` and `tmms` or `time`). */
+interface CounterAnchor {
+  tmst: number;
+  unixNs: bigint;
+}
+
+/** The counter wraps every 2^32 µs (71.6 min); a mapping older than half of that could land on the wrong lap. */
+const counterWrap = 0x1_0000_0000n;
+const maxCounterSpanUs = counterWrap / 2n;
 
 export type RadioLog = (level: "info" | "warn", message: string, fields?: Record<string, unknown>) => void;
 
@@ -32,6 +52,8 @@ export interface SemtechUdpRadioOptions {
   pullTimeoutMs?: number;
   /** Downlinks with inverted IQ (what LoRaWAN end devices listen for); false suits hotspot-to-hotspot beacons. */
   invertPolarity?: boolean;
+  /** How frames with `atNs` are scheduled. Default "gps". */
+  txTiming?: TxTiming;
   log?: RadioLog;
   now?: () => number;
 }
@@ -43,6 +65,8 @@ export interface ForwarderState {
   lastPullAt: number | undefined;
   lastPushAt: number | undefined;
   lastStat: GatewayStat | undefined;
+  /** The latest reception's counter reading and time: how `tmst` maps to time on this gateway. */
+  counter: CounterAnchor | undefined;
 }
 
 export interface SemtechRadioStats {
@@ -94,6 +118,7 @@ export async function createSemtechUdpRadio(options: SemtechUdpRadioOptions): Pr
         lastPullAt: undefined,
         lastPushAt: undefined,
         lastStat: undefined,
+        counter: undefined,
       };
       forwarders.set(gatewayEui, state);
       log("info", "semtech-udp: forwarder seen", { gatewayEui, address: from.address });
@@ -110,6 +135,7 @@ export async function createSemtechUdpRadio(options: SemtechUdpRadioOptions): Pr
     if (!rate) return drop("not-lora", { gatewayEui, datr: rxpk.datr });
     if (rxpk.lsnr === undefined) return drop("invalid-rxpk", { gatewayEui, issue: "LoRa rxpk without lsnr" });
     const payload = new Uint8Array(Buffer.from(rxpk.data, "base64"));
+    const arrivalNs = rxpkArrivalNs(rxpk);
     if (payload.length !== rxpk.size)
       return drop("size-mismatch", { gatewayEui, size: rxpk.size, got: payload.length });
     const reception: Reception = {
@@ -123,8 +149,10 @@ export async function createSemtechUdpRadio(options: SemtechUdpRadioOptions): Pr
       rssiDbm: rxpk.rssi,
       snrDb: rxpk.lsnr,
       // Without GPS time or a UTC stamp from the forwarder, the host's clock is the best there is.
-      timeOfArrivalNs: rxpkArrivalNs(rxpk) ?? BigInt(now()) * 1_000_000n,
+      timeOfArrivalNs: arrivalNs ?? BigInt(now()) * 1_000_000n,
     };
+    const state = forwarders.get(gatewayEui);
+    if (state && arrivalNs !== undefined) state.counter = { tmst: rxpk.tmst, unixNs: arrivalNs };
     stats.receptions++;
     for (const listener of listeners) {
       try {
@@ -198,6 +226,26 @@ export async function createSemtechUdpRadio(options: SemtechUdpRadioOptions): Pr
     }
   };
 
+  /** The txpk timing field for a frame due at `atNs` (Unix ns, GPS-disciplined) on this forwarder. */
+  const scheduleOn = (target: ForwarderState, atNs: bigint): Pick<Txpk, "tmms" | "tmst"> => {
+    if ((options.txTiming ?? "gps") === "gps") return { tmms: unixNsToGpsMs(atNs) };
+    const anchor = target.counter;
+    if (!anchor) {
+      throw new StateError("no reception from this gateway has mapped its counter (tmst) to time yet", {
+        details: { gatewayEui: target.gatewayEui },
+        hint: "Counter timing needs an rxpk with tmst and time or tmms first; use GPS timing when the gateway has GPS.",
+      });
+    }
+    const aheadUs = (atNs - anchor.unixNs) / 1000n;
+    if (aheadUs < 0n || aheadUs >= maxCounterSpanUs) {
+      throw new StateError("the frame's time is too far from the gateway's last counter reading to map it", {
+        details: { gatewayEui: target.gatewayEui, aheadUs: aheadUs.toString() },
+        hint: "The counter wraps every 71.6 minutes; a reception from the gateway refreshes the mapping.",
+      });
+    }
+    return { tmst: Number((BigInt(anchor.tmst) + aheadUs) % counterWrap) };
+  };
+
   socket.on("message", onDatagram);
   socket.on("error", (error) => log("warn", "semtech-udp: socket error", { error: error.message }));
   const host = options.host ?? "127.0.0.1";
@@ -231,6 +279,7 @@ export async function createSemtechUdpRadio(options: SemtechUdpRadioOptions): Pr
         });
       }
       const datr = formatLoraDatr(frame.spreadingFactor, frame.bandwidthHz);
+      const when = frame.atNs === undefined ? { imme: true } : scheduleOn(target, frame.atNs);
       let token = randomInt(0, 0x10000);
       while (pendingTx.has(token)) token = (token + 1) & 0xffff;
       const done = new Promise<void>((resolve, reject) => {
@@ -249,7 +298,7 @@ export async function createSemtechUdpRadio(options: SemtechUdpRadioOptions): Pr
           kind: "pull-resp",
           token,
           txpk: {
-            imme: true,
+            ...when,
             freq: frame.frequencyHz / 1e6,
             rfch: 0,
             powe: Math.round(frame.powerDbm),
