@@ -4,7 +4,7 @@
 /** Speed of light in vacuum, metres per nanosecond. */
 export const LIGHT_M_PER_NS = 0.299_792_458;
 
-const EARTH_RADIUS_M = 6_371_008.8;
+export const EARTH_RADIUS_M = 6_371_008.8;
 
 /**
  * The most small-scale fading can add to a signal, dB: two equal paths in phase double the amplitude (+6 dB).

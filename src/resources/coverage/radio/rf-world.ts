@@ -9,6 +9,7 @@ import type { RadioFrame, Reception } from "./radio-driver.ts";
 import {
   demodulationFloorSnrDb,
   distanceMeters,
+  EARTH_RADIUS_M,
   freeSpacePathLossDb,
   freeSpaceRangeM,
   LIGHT_M_PER_NS,
@@ -289,9 +290,11 @@ export function createRfWorld(options: { seed: string; model?: Partial<RfModel> 
       const serial = mix(seedHash, transmissions++, 0x7a11);
       const deliveries: Delivery[] = [];
       const bound = boundFor(frame);
+      // No path between two parallels is shorter than the meridian between them: a cheap test before the haversine.
+      const maxDLat = (bound.rangeM / EARTH_RADIUS_M) * (180 / Math.PI) * (1 + 1e-9);
       for (const list of occupiedAround(tx.cell, bound.rings)) {
         for (const rx of list) {
-          if (rx === tx) continue;
+          if (rx === tx || Math.abs(rx.lat - tx.lat) > maxDLat) continue;
           const d = distanceMeters(tx, rx);
           if (d > bound.rangeM) continue;
           const delivery = receive(tx, rx, d, frame, txTimeNs, serial);
