@@ -177,7 +177,9 @@ export async function simulateCoverageEpoch(options: CoverageScenarioOptions): P
     await signer.close();
   }
   async function simulateOnAir() {
-    for (const beacon of beacons) {
+    const tenth = Math.max(1, Math.ceil(beacons.length / 10));
+    for (const [n, beacon] of beacons.entries()) {
+      if (n > 0 && n % tenth === 0) progress(`on air: ${n} of ${beacons.length} beacons, ${witnesses.length} reports`);
       const b = byKey.get(beacon.beaconer) as SimHotspot;
       const txNs = BigInt(beacon.slotMs) * 1_000_000n;
       const receipt = { epoch, beaconId: beacon.beaconId, payloadHash: beacon.payloadHash, txTimeNs: txNs.toString() };
