@@ -26,6 +26,7 @@ export default async function coverageBench(args: string[]): Promise<Record<stri
       forged: Math.ceil(hotspots / 100),
       epochSeconds: 86_400,
       verifySignatures: (envelopes) => pool.verify(envelopes),
+      signThreads: threads,
       progress: log,
     });
     return {
@@ -55,6 +56,8 @@ export default async function coverageBench(args: string[]): Promise<Record<stri
       densityPerKm2,
       regionKm: r.regionKm,
       simulateSeconds: r.simulateSeconds,
+      // The whole process's high-water mark, worker threads included (kB on Linux and macOS).
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       rejected: r.rejected,
       flagged: r.flagged,
     };

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
-import { MessageRejectedError, nodeKeySigner, openEnvelope, signEnvelope, walletSigner } from "./envelope.ts";
+import { InvalidInputError } from "../core/errors.ts";
+import { canonicalJson } from "./canonical-json.ts";
+import {
+  MessageRejectedError,
+  nodeKeySigner,
+  openEnvelope,
+  signEnvelope,
+  signEnvelopeSync,
+  verifyEnvelopeSignature,
+  walletSigner,
+} from "./envelope.ts";
 import { generateNodeKeySeed, nodeKeyFromSeed } from "./node-key.ts";
 import { createReplayGuard } from "./replay-guard.ts";
 
@@ -55,4 +65,27 @@ test("every tampering is caught with its reason, and a rejected message burns no
   assert.equal(await rejection(open(unsigned)), "invalid-body");
   // None of the above consumed the genuine message's nonce.
   assert.equal((await open(envelope)).body.n, 1);
+});
+
+test("a sync-signed node envelope is the same format: it opens over the wire, and tampering breaks it", async () => {
+  const guard = createReplayGuard({ windowMs: 60_000 });
+  const now = Date.now();
+  const envelope = signEnvelopeSync(node, { type: "test.ping", body: { n: 3 } }, now);
+  const opened = await openEnvelope(JSON.parse(JSON.stringify(envelope)), { type: "test.ping", body, guard });
+  assert.equal(opened.body.n, 3);
+  assert.equal(opened.from, node.publicKey);
+  assert.equal(await verifyEnvelopeSignature({ ...envelope, body: { n: 4 } }), false);
+  assert.notEqual(signEnvelopeSync(node, { type: "test.ping", body: { n: 3 } }, now).nonce, envelope.nonce);
+});
+
+test("canonical JSON sorts keys at every depth and refuses what the wire would encode differently", () => {
+  assert.equal(
+    canonicalJson({ b: [1, { d: null, c: "x" }], a: true, u: undefined }),
+    '{"a":true,"b":[1,{"c":"x","d":null}]}',
+  );
+  assert.throws(() => canonicalJson({ at: new Date(0) }), InvalidInputError);
+  assert.throws(() => canonicalJson({ n: Number.NaN }), InvalidInputError);
+  assert.throws(() => canonicalJson({ n: 1n }), InvalidInputError);
+  const bare = Object.assign(Object.create(null) as object, { z: 1, y: 2 });
+  assert.equal(canonicalJson(bare), '{"y":2,"z":1}');
 });

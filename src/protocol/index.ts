@@ -3,14 +3,18 @@ export { canonicalJson } from "./canonical-json.ts";
 export {
   type Envelope,
   envelopeSchema,
+  envelopeSigningPayload,
   type KeySigner,
   MessageRejectedError,
   type MessageSigner,
+  type NodeSignedParts,
   nodeKeySigner,
+  nodeSignedParts,
   type OpenOptions,
   openEnvelope,
   type RejectReason,
   signEnvelope,
+  signEnvelopeSync,
   verifyEnvelopeSignature,
   walletSigner,
 } from "./envelope.ts";
@@ -54,6 +58,7 @@ export {
   nodeKeyFromSeed,
   nodePublicKeyObject,
   verifyNodeSignature,
+  verifyNodeSignatureBytes,
 } from "./node-key.ts";
 export { createReplayGuard, type ReplayGuard } from "./replay-guard.ts";
 export {

@@ -2,7 +2,9 @@
 // world (location spoofers, witness rings relaying each other's beacons, replayed and forged reports, hotspots
 // stacked in one hex) judged by the real validator; prints what was caught and which honest hotspots were penalised.
 
+import { availableParallelism } from "node:os";
 import { InvalidInputError } from "../../core/errors.ts";
+import { createSignatureVerifyPool } from "../../protocol/index.ts";
 import { formatCoverageReport, runCoverageScenario } from "../../resources/coverage/sim/index.ts";
 import { parseShare } from "../../sim/index.ts";
 import type { CommandInput, CommandResult } from "../command.ts";
@@ -31,6 +33,10 @@ export async function runCoverageSim(ctx: CliContext, values: CommandInput["valu
   if (!Number.isFinite(density) || density <= 0 || density > 100) {
     throw new InvalidInputError("--density is hotspots per km², a positive number");
   }
+  // Thousands of hotspots sign and verify hundreds of thousands of reports: worth every core; a few hundred are not
+  // worth starting threads for.
+  const threads = hotspots >= 5_000 ? availableParallelism() : 0;
+  const pool = threads > 0 ? createSignatureVerifyPool({ threads }) : undefined;
   const report = await runCoverageScenario({
     seed: str(values.seed) ?? "gw-sim-coverage",
     hotspots,
@@ -42,7 +48,9 @@ export async function runCoverageSim(ctx: CliContext, values: CommandInput["valu
     replayed: parseIntegerFlag(values.replayed, "replayed", Math.ceil(hotspots / 100), 0, 10_000_000),
     forged: parseIntegerFlag(values.forged, "forged", Math.ceil(hotspots / 100), 0, 10_000_000),
     epochSeconds: 86_400,
+    signThreads: threads,
+    ...(pool ? { verifySignatures: (envelopes) => pool.verify(envelopes) } : {}),
     progress: (line) => ctx.log(line),
-  });
+  }).finally(() => pool?.close());
   return { json: report, text: formatCoverageReport(report) };
 }

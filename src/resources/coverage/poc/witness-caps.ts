@@ -11,6 +11,20 @@ export interface CapCandidate {
   cell: string;
 }
 
+// A hotspot witnesses a dozen beacons an epoch: its cap cell is looked up once, not per report (h3 calls are dear).
+const capCells = new Map<string, string>();
+
+function capCell(cell: string, resolution: number): string {
+  const key = `${resolution}/${cell}`;
+  let parent = capCells.get(key);
+  if (parent === undefined) {
+    parent = getResolution(cell) > resolution ? cellToParent(cell, resolution) : cell;
+    if (capCells.size >= 500_000) capCells.clear();
+    capCells.set(key, parent);
+  }
+  return parent;
+}
+
 /** For each candidate index over a cap, which cap it hit. */
 export function capWitnesses(
   beaconId: string,
@@ -24,9 +38,7 @@ export function capWitnesses(
   const capped = new Map<number, "cell-cap" | "beacon-cap">();
   let kept = 0;
   for (const { i } of order) {
-    const cell = (candidates[i] as CapCandidate).cell;
-    const parent =
-      getResolution(cell) > params.witnessCellResolution ? cellToParent(cell, params.witnessCellResolution) : cell;
+    const parent = capCell((candidates[i] as CapCandidate).cell, params.witnessCellResolution);
     const inCell = perCell.get(parent) ?? 0;
     if (inCell >= params.maxWitnessesPerCell) {
       capped.set(i, "cell-cap");

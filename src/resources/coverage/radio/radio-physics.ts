@@ -4,7 +4,7 @@
 /** Speed of light in vacuum, metres per nanosecond. */
 export const LIGHT_M_PER_NS = 0.299_792_458;
 
-const EARTH_RADIUS_M = 6_371_008.8;
+export const EARTH_RADIUS_M = 6_371_008.8;
 
 /**
  * The most small-scale fading can add to a signal, dB: two equal paths in phase double the amplitude (+6 dB).
@@ -14,11 +14,33 @@ export const MAX_FADING_GAIN_DB = 6;
 
 /** Great-circle (haversine) distance between two points, metres. */
 export function distanceMeters(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return metersFromHaversine(haversine(a, b, cosLatitude(a.lat), cosLatitude(b.lat)));
+}
+
+const RAD = Math.PI / 180;
+
+/** cos(latitude), for callers that measure from one point many times (`haversine`). */
+export function cosLatitude(lat: number): number {
+  return Math.cos(lat * RAD);
+}
+
+/** The haversine of the central angle between two points (their latitudes' cosines given): monotone in distance. */
+export function haversine(
+  a: { lat: number; lng: number },
+  b: { lat: number; lng: number },
+  cosLatA: number,
+  cosLatB: number,
+): number {
+  return Math.sin(((b.lat - a.lat) * RAD) / 2) ** 2 + cosLatA * cosLatB * Math.sin(((b.lng - a.lng) * RAD) / 2) ** 2;
+}
+
+export function metersFromHaversine(h: number): number {
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** The haversine of a distance: a point farther than `meters` has a larger one. */
+export function haversineOfMeters(meters: number): number {
+  return Math.sin(meters / (2 * EARTH_RADIUS_M)) ** 2;
 }
 
 /**

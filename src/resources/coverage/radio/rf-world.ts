@@ -7,14 +7,18 @@ import { getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from "h3-js";
 import { InvalidInputError } from "../../../core/errors.ts";
 import type { RadioFrame, Reception } from "./radio-driver.ts";
 import {
+  cosLatitude,
   demodulationFloorSnrDb,
-  distanceMeters,
+  EARTH_RADIUS_M,
   freeSpacePathLossDb,
   freeSpaceRangeM,
+  haversine,
+  haversineOfMeters,
   LIGHT_M_PER_NS,
   logDistancePathLossDb,
   logDistanceRangeM,
   MAX_FADING_GAIN_DB,
+  metersFromHaversine,
   noiseFloorDbm,
 } from "./radio-physics.ts";
 
@@ -118,6 +122,7 @@ function normal(a: number, b: number, c: number, limit: number): number {
 
 interface Radio extends RadioSite {
   hash: number;
+  cosLat: number;
   cell: string;
   listeners: Set<DeliveryListener>;
 }
@@ -254,6 +259,7 @@ export function createRfWorld(options: { seed: string; model?: Partial<RfModel> 
         lat: site.lat,
         lng: site.lng,
         hash: fnv1a(site.id),
+        cosLat: cosLatitude(site.lat),
         cell: latLngToCell(site.lat, site.lng, model.indexResolution),
         listeners: new Set(),
       };
@@ -289,10 +295,16 @@ export function createRfWorld(options: { seed: string; model?: Partial<RfModel> 
       const serial = mix(seedHash, transmissions++, 0x7a11);
       const deliveries: Delivery[] = [];
       const bound = boundFor(frame);
+      // No path between two parallels is shorter than the meridian between them: a cheap test before the haversine.
+      // And a haversine beyond the range's skips the arc sine; the margins keep both tests from rounding a radio out.
+      const maxDLat = (bound.rangeM / EARTH_RADIUS_M) * (180 / Math.PI) * (1 + 1e-9);
+      const maxHaversine = haversineOfMeters(bound.rangeM) * (1 + 1e-9);
       for (const list of occupiedAround(tx.cell, bound.rings)) {
         for (const rx of list) {
-          if (rx === tx) continue;
-          const d = distanceMeters(tx, rx);
+          if (rx === tx || Math.abs(rx.lat - tx.lat) > maxDLat) continue;
+          const h = haversine(tx, rx, tx.cosLat, rx.cosLat);
+          if (h > maxHaversine) continue;
+          const d = metersFromHaversine(h);
           if (d > bound.rangeM) continue;
           const delivery = receive(tx, rx, d, frame, txTimeNs, serial);
           if (!delivery) continue;

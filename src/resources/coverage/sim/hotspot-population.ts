@@ -14,6 +14,8 @@ export interface SimHotspot {
   index: number;
   kind: HotspotKind;
   key: NodeKey;
+  /** The 32-byte Ed25519 seed behind `key`, for signers on other threads. */
+  keySeed: Uint8Array;
   nodeKey: Hex;
   owner: Hex;
   /** Where its radio is; undefined for ring members without a radio of their own. */
@@ -92,12 +94,14 @@ export function createHotspotPopulation(options: PopulationOptions, random: Seed
     ring?: number,
   ) => {
     const index = hotspots.length;
-    const key = nodeKeyFromSeed(new Uint8Array(deriveBytes(options.seed, `hotspot/${index}`)));
+    const keySeed = new Uint8Array(deriveBytes(options.seed, `hotspot/${index}`));
+    const key = nodeKeyFromSeed(keySeed);
     const cell = latLngToCell(asserted.lat, asserted.lng, 12);
     hotspots.push({
       index,
       kind,
       key,
+      keySeed,
       nodeKey: key.publicKey,
       owner: `0x${deriveBytes(options.seed, `owner/${kind}/${Math.floor(index / 100)}`)
         .subarray(0, 20)

@@ -9,6 +9,7 @@ export {
   type PopulationOptions,
   type SimHotspot,
 } from "./hotspot-population.ts";
+export { createReportSigner, type ReportSigner } from "./report-signer.ts";
 export {
   type CoverageScenarioOptions,
   type CoverageScenarioReport,

@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type Envelope, nodeKeySigner, signEnvelope } from "../../../protocol/index.ts";
+import type { Envelope } from "../../../protocol/index.ts";
 import { createSeededRandom, deriveBytes } from "../../../sim/index.ts";
 import {
   beaconSchedule,
@@ -41,6 +41,7 @@ import {
   type PopulationOptions,
   type SimHotspot,
 } from "./hotspot-population.ts";
+import { createReportSigner } from "./report-signer.ts";
 
 export interface CoverageScenarioOptions extends PopulationOptions {
   /** Exact copies of honest reports sent again, and reports forged in honest hotspots' names. */
@@ -50,6 +51,8 @@ export interface CoverageScenarioOptions extends PopulationOptions {
   params?: PocParams;
   rfModel?: Partial<RfModel>;
   verifySignatures?: SignatureBatchVerifier;
+  /** Worker threads that sign the hotspots' reports during the simulation; 0 (the default) signs inline. */
+  signThreads?: number;
   progress?: (line: string) => void;
 }
 
@@ -123,9 +126,10 @@ export async function simulateCoverageEpoch(options: CoverageScenarioOptions): P
   const beacons = beaconSchedule({ seed, secret, hotspots: hotspots.map((h) => h.nodeKey), startMs, endMs, params });
   const frame = (payload: Uint8Array): RadioFrame => ({ payload, ...params.beacon });
 
-  // ---- beacons on air, receptions turned into reports (signed after the loop, in one go)
-  type Pending = { signer: SimHotspot; type: string; body: unknown; ts: number };
-  const pending: Pending[] = [];
+  // ---- beacons on air, receptions turned into signed reports as they happen (a million envelopes: no copies)
+  const receipts: Envelope[] = [];
+  const witnesses: Envelope[] = [];
+  const signer = createReportSigner(hotspots, options.signThreads ?? 0);
   const reportRandom = random.fork("reports");
   const noise = noiseFloorDbm(params.beacon.bandwidthHz, params.noiseFigureDb);
   const floor = sensitivityDbm(params.beacon.spreadingFactor, params.beacon.bandwidthHz, params.noiseFigureDb);
@@ -146,12 +150,8 @@ export async function simulateCoverageEpoch(options: CoverageScenarioOptions): P
       frequencyHz: params.beacon.frequencyHz,
       spreadingFactor: params.beacon.spreadingFactor,
     };
-    pending.push({
-      signer: w,
-      type: coverageMessageTypes.witness,
-      body,
-      ts: beacon.slotMs + 1000 + reportRandom.int(30_000),
-    });
+    const ts = beacon.slotMs + 1000 + reportRandom.int(30_000);
+    witnesses.push(signer.sign(w, coverageMessageTypes.witness, body, ts));
   };
   /** What a liar fills in to fit its asserted location: the model's mean signal and a clean arrival time. */
   const fabricate = (w: SimHotspot, b: SimHotspot, beacon: ScheduledBeacon, txNs: bigint) => {
@@ -170,38 +170,40 @@ export async function simulateCoverageEpoch(options: CoverageScenarioOptions): P
       timeOfArrivalNs: toa,
     });
   };
-  for (const beacon of beacons) {
-    const b = byKey.get(beacon.beaconer) as SimHotspot;
-    const txNs = BigInt(beacon.slotMs) * 1_000_000n;
-    pending.push({
-      signer: b,
-      type: coverageMessageTypes.beacon,
-      body: { epoch, beaconId: beacon.beaconId, payloadHash: beacon.payloadHash, txTimeNs: txNs.toString() },
-      ts: beacon.slotMs + 500,
-    });
-    if (b.ring !== undefined) {
-      // Ring beacons never go on air: the other members fabricate witnesses that fit their asserted locations.
-      for (const m of population.rings[b.ring] ?? []) if (m !== b) fabricate(m, b, beacon, txNs);
-      continue;
-    }
-    for (const delivery of world.transmit(b.nodeKey, frame(beacon.payload), txNs)) {
-      if (delivery.receiverId.startsWith("hub/")) {
-        for (const m of population.rings[Number(delivery.receiverId.slice(4))] ?? [])
-          witness(m, beacon, delivery.reception);
+  try {
+    await simulateOnAir();
+    await signer.flush();
+  } finally {
+    await signer.close();
+  }
+  async function simulateOnAir() {
+    const tenth = Math.max(1, Math.ceil(beacons.length / 10));
+    for (const [n, beacon] of beacons.entries()) {
+      if (n > 0 && n % tenth === 0) progress(`on air: ${n} of ${beacons.length} beacons, ${witnesses.length} reports`);
+      const b = byKey.get(beacon.beaconer) as SimHotspot;
+      const txNs = BigInt(beacon.slotMs) * 1_000_000n;
+      const receipt = { epoch, beaconId: beacon.beaconId, payloadHash: beacon.payloadHash, txTimeNs: txNs.toString() };
+      receipts.push(signer.sign(b, coverageMessageTypes.beacon, receipt, beacon.slotMs + 500));
+      await signer.backpressure();
+      if (b.ring !== undefined) {
+        // Ring beacons never go on air: the other members fabricate witnesses that fit their asserted locations.
+        for (const m of population.rings[b.ring] ?? []) if (m !== b) fabricate(m, b, beacon, txNs);
         continue;
       }
-      const w = byKey.get(delivery.receiverId as Hex) as SimHotspot;
-      if (w.kind === "careful-spoofer") fabricate(w, b, beacon, txNs);
-      else witness(w, beacon, delivery.reception);
+      for (const delivery of world.transmit(b.nodeKey, frame(beacon.payload), txNs)) {
+        if (delivery.receiverId.startsWith("hub/")) {
+          for (const m of population.rings[Number(delivery.receiverId.slice(4))] ?? [])
+            witness(m, beacon, delivery.reception);
+          continue;
+        }
+        const w = byKey.get(delivery.receiverId as Hex) as SimHotspot;
+        if (w.kind === "careful-spoofer") fabricate(w, b, beacon, txNs);
+        else witness(w, beacon, delivery.reception);
+      }
     }
   }
 
-  // ---- sign everything, then the adversaries' extras: exact replays and forgeries in honest names
-  const signed = await Promise.all(
-    pending.map((p) => signEnvelope(nodeKeySigner(p.signer.key), { type: p.type, body: p.body }, () => p.ts)),
-  );
-  const receipts = signed.filter((e) => e.type === coverageMessageTypes.beacon);
-  const witnesses: Envelope[] = signed.filter((e) => e.type === coverageMessageTypes.witness);
+  // ---- the adversaries' extras: exact replays and forgeries in honest names
   const honestReports = witnesses.filter((e) => byKey.get(e.from as Hex)?.kind === "honest");
   const replayedSent = Math.min(options.replayed, honestReports.length);
   for (let i = 0; i < replayedSent; i++)
