@@ -7,6 +7,7 @@ import { accountImportCommand } from "./account-import.ts";
 import { accountListCommand } from "./account-list.ts";
 import { accountWithdrawCommand } from "./account-withdraw.ts";
 import { computeRunCommand } from "./compute-run.ts";
+import { coverageAirStartCommand } from "./coverage-air-start.ts";
 import { coverageDeviceCreateCommand } from "./coverage-device-create.ts";
 import { coverageDeviceSendCommand } from "./coverage-device-send.ts";
 import { coverageMapCommand } from "./coverage-map.ts";
@@ -70,6 +71,7 @@ export const commands: Command[] = [
   govStatusCommand,
   simCommand,
   coverageRouterStartCommand,
+  coverageAirStartCommand,
   coverageRelayStartCommand,
   coverageDeviceCreateCommand,
   coverageDeviceSendCommand,
