@@ -27,7 +27,9 @@ export const oracleVerifyCommand = defineCommand({
           `epoch ${epoch}: the posted root ${v.posted.earningsRoot} is what the evidence gives.`,
           `  cumulative total ${v.posted.cumulativeTotal}; jailed ${v.posted.jailed.length}; slashed ${v.posted.slashes.length}`,
           `  signed by ${v.posted.signers.join(", ")}; ${v.bundles.length} bundles checked`,
-          ...Object.entries(v.components).map(([name, total]) => `  ${name} rewards ${total}`),
+          ...Object.entries(v.components).map(
+            ([name, c]) => `  ${name} rewards ${c.total} to ${Object.keys(c.owners).length} owners`,
+          ),
         ]
       : [`epoch ${epoch}: the posted root does NOT match the recomputation:`, ...v.diff.map((d) => `  ${d}`)];
     return { json: v, text: lines.join("\n"), exitCode: v.equal ? 0 : 3 };

@@ -32,8 +32,8 @@ export interface EpochVerification {
   };
   computed: { earningsRoot: Hex; cumulativeTotal: bigint; jailed: Hex[]; slashes: { nodeKey: Hex; amount: bigint }[] };
   bundles: { hash: Hex; oracle: Hex; challenges: number; fraud: number; extensions: string[] }[];
-  /** Reward components' totals as recomputed, by component name. */
-  components: Record<string, bigint>;
+  /** Reward components as recomputed, by component name: the total and each owner's amount. */
+  components: Record<string, { total: bigint; owners: Record<string, bigint> }>;
 }
 
 const zeroRoot = `0x${"0".repeat(64)}` as Hex;
@@ -121,9 +121,12 @@ export async function verifyPublishedEpoch(params: {
       extensions: Object.keys(b.body.extensions ?? {}).sort(),
     })),
     components: Object.fromEntries(
-      [...new Set(result.owners.flatMap((o) => Object.keys(o.components ?? {})))].map((name) => [
+      [...new Set(result.owners.flatMap((o) => Object.keys(o.components ?? {})))].sort().map((name) => [
         name,
-        result.owners.reduce((sum, o) => sum + (o.components?.[name] ?? 0n), 0n),
+        {
+          total: result.owners.reduce((sum, o) => sum + (o.components?.[name] ?? 0n), 0n),
+          owners: Object.fromEntries(result.owners.map((o) => [o.owner, o.components?.[name] ?? 0n])),
+        },
       ]),
     ),
   };
