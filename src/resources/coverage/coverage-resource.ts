@@ -46,14 +46,13 @@ export const coverageResource: ResourceType<CoverageOffer, never> = {
     });
   },
   async rewardComponentSource(context) {
-    const [{ createCoverageRewards }, { createEpochChainReader }] = await Promise.all([
+    const [{ chainCoverageContext, createCoverageRewards }, { createEpochChainReader }] = await Promise.all([
       import("./network/coverage-rewards.ts"),
       import("../../oracle/daemon/index.ts"),
     ]);
+    const { publicClient: client, deployment } = context;
     return createCoverageRewards({
-      client: context.publicClient,
-      deployment: context.deployment,
-      reader: createEpochChainReader(context.publicClient, context.deployment),
+      context: chainCoverageContext({ client, deployment, reader: createEpochChainReader(client, deployment) }),
     });
   },
 };

@@ -7,7 +7,7 @@ import { InvalidInputError } from "../../../core/errors.ts";
 import { createEpochChainReader, type OracleExtension } from "../../../oracle/daemon/index.ts";
 import { walletSigner } from "../../../protocol/index.ts";
 import { createCoverageOracle } from "../oracle/index.ts";
-import { createCoverageRewards } from "./coverage-rewards.ts";
+import { chainCoverageContext, createCoverageRewards } from "./coverage-rewards.ts";
 import { type CoverageEpochContext, readCoverageEpochContext } from "./epoch-context.ts";
 import { coverageParamsFor, coverageShareBps } from "./network-params.ts";
 
@@ -59,6 +59,9 @@ export async function createCoverageOracleExtension(options: CoverageOracleExten
     name: oracle.name,
     mount: (app) => oracle.mount(app),
     evidence: (epoch) => oracle.evidence(epoch),
-    rewards: createCoverageRewards({ client, deployment, reader, onJudged: (result) => oracle.recordResult(result) }),
+    rewards: createCoverageRewards({
+      context: chainCoverageContext({ client, deployment, reader }),
+      onJudged: (result) => oracle.recordResult(result),
+    }),
   };
 }

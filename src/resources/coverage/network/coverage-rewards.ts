@@ -6,7 +6,12 @@
 import type { Hex, PublicClient } from "viem";
 import { z } from "zod";
 import type { Deployment } from "../../../chain/index.ts";
-import type { EpochChainReader, ExtensionEvidence, RewardComponentSource } from "../../../oracle/daemon/index.ts";
+import type {
+  EpochChainData,
+  EpochChainReader,
+  ExtensionEvidence,
+  RewardComponentSource,
+} from "../../../oracle/daemon/index.ts";
 import type { RewardComponent } from "../../../oracle/index.ts";
 import { type Envelope, envelopeSchema, verifyEnvelopeSignature } from "../../../protocol/index.ts";
 import {
@@ -19,7 +24,7 @@ import {
   validateCoverageEpoch,
   verifyScheduleSignature,
 } from "../poc/index.ts";
-import { readCoverageEpochContext } from "./epoch-context.ts";
+import { type CoverageEpochContext, readCoverageEpochContext } from "./epoch-context.ts";
 import { coverageParamsFor, coverageShareFor, coverageTypeName } from "./network-params.ts";
 
 /** One oracle's coverage evidence in its bundle. */
@@ -31,11 +36,27 @@ export const coverageBundleEvidenceSchema = z.object({
 export type CoverageBundleEvidence = z.infer<typeof coverageBundleEvidenceSchema>;
 
 export interface CoverageRewardsOptions {
+  /** The epoch's hotspots, seed and oracle set (from chain: `chainCoverageContext`). */
+  context: (chain: EpochChainData) => Promise<CoverageEpochContext>;
+  /** Told every epoch judged (the oracle serves the verdicts on its routes). */
+  onJudged?: (result: CoverageEpoch) => void;
+}
+
+/** The context of the epoch being computed, read from chain. */
+export function chainCoverageContext(params: {
   client: PublicClient;
   deployment: Deployment;
   reader: EpochChainReader;
-  /** Told every epoch judged (the oracle serves the verdicts on its routes). */
-  onJudged?: (result: CoverageEpoch) => void;
+}): CoverageRewardsOptions["context"] {
+  return (chain) =>
+    readCoverageEpochContext({
+      client: params.client,
+      deployment: params.deployment,
+      reader: params.reader,
+      epoch: chain.window.epoch,
+      // The epoch is over when its component is computed.
+      now: () => chain.window.endTime * 1000,
+    });
 }
 
 function unionBySignature(lists: readonly (readonly Envelope[])[]): Envelope[] {
@@ -77,13 +98,7 @@ export function createCoverageRewards(options: CoverageRewardsOptions): RewardCo
     name: coverageTypeName,
     async component({ chain, evidence }): Promise<RewardComponent | undefined> {
       const epoch = chain.window.epoch;
-      const context = await readCoverageEpochContext({
-        client: options.client,
-        deployment: options.deployment,
-        reader: options.reader,
-        epoch,
-        now: () => chain.window.endTime * 1000,
-      });
+      const context = await options.context(chain);
       if (context.hotspots.length === 0) return undefined;
       // Only evidence an oracle of the set signed the seed for counts; its secret rebuilds the payloads it assigned.
       const accepted: { oracle: Hex; data: CoverageBundleEvidence }[] = [];
