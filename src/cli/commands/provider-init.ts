@@ -63,7 +63,15 @@ function radioOffer(values: Record<string, unknown>): Record<string, unknown> {
   const oracles = (values.oracle as string[] | undefined) ?? [process.env.GW_ORACLE_URL ?? "http://127.0.0.1:8610"];
   const kind = (values.radio as string | undefined) ?? "sim";
   if (kind === "semtech") {
-    return { oracles, radio: { kind, port: parseIntegerFlag(values["semtech-port"], "semtech-port", 1700, 1, 65535) } };
+    const host = values["semtech-host"] as string | undefined;
+    return {
+      oracles,
+      radio: {
+        kind,
+        port: parseIntegerFlag(values["semtech-port"], "semtech-port", 1700, 1, 65535),
+        ...(host ? { host } : {}),
+      },
+    };
   }
   if (kind !== "sim") throw new InvalidInputError(`invalid --radio ${kind}`, { hint: "sim or semtech" });
   const lat = coordinate(values["radio-lat"], "radio-lat", 90);
@@ -87,7 +95,7 @@ export const providerInitCommand = defineCommand({
     "[--account NAME] [--gateway URL]... [--resource compute] [--capacity N] [--price-per-job GWK] " +
     "[--price-per-second GWK] [--max-memory-mb N] [--max-wall-seconds N] [--max-output-mb N] [--control-port 8700] " +
     "[--redeem-min GWK] [--redeem-interval SECONDS] [--node-password-file FILE] [--h3-cell CELL | --lat L --lng L] " +
-    "[--resource coverage --oracle URL... --radio sim|semtech [--air ws://127.0.0.1:8620] [--semtech-port 1700] " +
+    "[--resource coverage --oracle URL... --radio sim|semtech [--air ws://127.0.0.1:8620] [--semtech-port 1700] [--semtech-host 127.0.0.1] " +
     "[--radio-lat L --radio-lng L]]",
   options: {
     gateway: { type: "string", multiple: true },
@@ -109,6 +117,7 @@ export const providerInitCommand = defineCommand({
     radio: { type: "string" },
     air: { type: "string" },
     "semtech-port": { type: "string" },
+    "semtech-host": { type: "string" },
     "radio-lat": { type: "string" },
     "radio-lng": { type: "string" },
   },

@@ -4,11 +4,13 @@
 // coverage component equal to `gw oracle verify`'s independent recomputation from the oracles' bundles, the spoofer
 // is flagged and earns no coverage, and an honest owner claims what the root says.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { formatUnits, type Hex } from "viem";
 import { readDeployment, writeDeployment } from "../../../chain/index.ts";
 import { devAccountRoles, devPrivateKey } from "../../../localnet/params.ts";
+import { providerPaths } from "../../../provider/index.ts";
 import { freePort, runGw, startGw, tempHome } from "../../../testing/index.ts";
 
 const home = tempHome("gw-coverage-e2e-");
@@ -102,6 +104,12 @@ test("hotspots witness each other through the air; the root pays coverage; a spo
   });
   assert.equal(imported.code, 0, imported.stderr);
   const spoofOwner = (imported.json as { address: string }).address.toLowerCase();
+  // A malformed location is refused and leaves no config behind.
+  const bad = await runGw(["provider", "init", "--resource", "coverage", "--h3-cell", "zz", "--json"], {
+    env: spoofEnv,
+  });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.equal(existsSync(providerPaths(spoofHome.path).config), false);
   const init = await runGw(
     [
       "provider",
@@ -132,11 +140,6 @@ test("hotspots witness each other through the air; the root pays coverage; a spo
   assert.equal(init.code, 0, init.stderr);
   const spoofKey = (init.json as { nodeKey: Hex; location: { h3Cell: string } }).nodeKey.toLowerCase() as Hex;
   assert.match((init.json as { location: { h3Cell: string } }).location.h3Cell, /^8c[0-9a-f]{13}$/);
-  // A malformed location is refused and leaves no config behind.
-  const bad = await runGw(["provider", "init", "--resource", "coverage", "--h3-cell", "zz", "--json"], {
-    env: { ...spoofEnv, GW_HOME: join(spoofHome.path, "other") },
-  });
-  assert.equal(bad.code, 2, bad.stderr);
   const stake = await runGw(["provider", "stake", "--json"], { env: spoofEnv });
   assert.equal(stake.code, 0, stake.stderr);
   spoofer = await startGw(["provider", "start", "--json"], { env: spoofEnv, timeoutMs: 120_000 });

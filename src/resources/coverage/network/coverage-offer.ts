@@ -17,7 +17,8 @@ export const coverageRadioSchema = z.discriminatedUnion("kind", [
     kind: z.literal("semtech"),
     /** UDP port the packet forwarder sends to (its serv_port_up/down). */
     port: z.number().int().min(1).max(65535),
-    host: z.string().min(1).default("0.0.0.0"),
+    /** Where to listen: loopback by default; 0.0.0.0 for a forwarder on another machine. */
+    host: z.string().min(1).default("127.0.0.1"),
   }),
 ]);
 
