@@ -1,6 +1,6 @@
 // The proof-of-coverage settings a running network derives from what is on chain, so every oracle, every hotspot
 // and `gw oracle verify` use the same ones without configuring anything: the report window scales with the epoch.
-import { defaultPocParams, type PocParams } from "../poc/index.ts";
+import { defaultPocParams, type PocParams } from "../poc/poc-params.ts";
 
 /** The resource type's name (its keccak256 is the on-chain id hotspots register with). */
 export const coverageTypeName = "coverage";
