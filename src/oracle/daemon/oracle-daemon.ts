@@ -681,6 +681,8 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
           revenue: owner?.revenue ?? "0",
           work: owner?.work ?? "0",
           liveness: owner?.liveness ?? "0",
+          // Resource types' reward components (e.g. coverage), when the epoch had any.
+          ...(owner?.components ? { components: owner.components } : {}),
           reward: owner?.reward ?? "0",
           penalties,
           cumulative: leaf?.cumulativeAmount ?? "0",
