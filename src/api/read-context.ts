@@ -3,7 +3,6 @@
 import type { Deployment } from "../chain/index.ts";
 import { resourceTypeId } from "../chain/index.ts";
 import { type Queryable, toNumber } from "../indexer/index.ts";
-import { coverageResourceTypeName } from "../resources/coverage/data/index.ts";
 import { resourceTypes } from "../resources/index.ts";
 
 export interface ReadContext {
@@ -23,10 +22,7 @@ export async function readIndexedHead(db: Queryable): Promise<IndexedHead> {
   return row ? { block: toNumber(row.block), timestamp: toNumber(row.timestamp) } : { block: 0, timestamp: 0 };
 }
 
-// Coverage is a type providers register for (hotspots) without a job-running ResourceType of its own.
-const typeNames = new Map(
-  [...resourceTypes.keys(), coverageResourceTypeName].map((name) => [resourceTypeId(name).toLowerCase(), name]),
-);
+const typeNames = new Map([...resourceTypes.keys()].map((name) => [resourceTypeId(name).toLowerCase(), name]));
 
 /** A type id as its name when this build knows it. */
 export function resourceTypeName(id: string): string {

@@ -102,7 +102,7 @@ test("info and health", async () => {
   assert.equal(info.json.chainId, 31337);
   assert.equal(info.json.contracts.escrow, chain.deployment.contracts.escrow);
   assert.equal(info.json.auditShareBps, 0);
-  assert.deepEqual(info.json.resourceTypes, ["compute", "render"]);
+  assert.deepEqual(info.json.resourceTypes, ["compute", "render", "coverage"]);
   assert.deepEqual((await getJson(`${gateway.url}/healthz`)).json, { status: "ok" });
   assert.equal((await getJson(`${gateway.url}/v1/nothing`)).status, 404);
   assert.equal((await getJson(`${gateway.url}/v1/reports?kind=weird`)).status, 400);

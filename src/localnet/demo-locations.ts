@@ -1,12 +1,15 @@
 // Where the local network's demo providers say they are: real cities, so the dashboard's map and coverage density
-// have something to show. Asserted on chain as the registry's H3 cell, like a real provider's `--location`.
+// have something to show. Asserted on chain as the registry's H3 cell, like a real provider's `--h3-cell`. The first
+// three are Berlin neighbourhoods about 2 km apart, so their coverage hotspots hear and witness each other.
 import { latLngToCell } from "h3-js";
 
-/** H3 resolution of the demo cells: about 5 km across, a town district. */
-export const demoCellResolution = 7;
+/** H3 resolution of the demo cells: about 10 m across, precise enough for proof-of-coverage physics. */
+export const demoCellResolution = 12;
 
 const cities: readonly (readonly [string, number, number])[] = [
   ["Berlin", 52.52, 13.405],
+  ["Berlin", 52.505, 13.41],
+  ["Berlin", 52.515, 13.435],
   ["Lagos", 6.5244, 3.3792],
   ["São Paulo", -23.5505, -46.6333],
   ["Tokyo", 35.6762, 139.6503],
@@ -16,8 +19,6 @@ const cities: readonly (readonly [string, number, number])[] = [
   ["Toronto", 43.6532, -79.3832],
   ["Nairobi", -1.2921, 36.8219],
   ["Madrid", 40.4168, -3.7038],
-  ["Singapore", 1.3521, 103.8198],
-  ["Mexico City", 19.4326, -99.1332],
 ];
 
 /** The demo location of local provider `i` (0-based): a city, then the same cities again a few cells apart. */

@@ -23,7 +23,7 @@ import {
 import { writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
 import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
-import { coverageResourceTypeName } from "../resources/coverage/data/index.ts";
+import { coverageResource } from "../resources/coverage/coverage-resource.ts";
 import { defaultRenderOffer, renderResource } from "../resources/render/index.ts";
 import { createNodeKeyFile, findAccount, listAccounts, saveAccount } from "../wallet/index.ts";
 import { demoProviderLocation } from "./demo-locations.ts";
@@ -50,6 +50,8 @@ export interface LocalNetworkOptions {
   oraclePort?: number;
   /** The indexer's API + dashboard port (default 8680); 0 picks a free port. */
   apiPort?: number;
+  /** The simulated air's port (default 8620); 0 picks a free port. */
+  airPort?: number;
   epochSeconds?: number;
   /** Forwarded to the gateway (--audit-share-bps); the gateway's default when undefined. */
   auditShareBps?: number;
@@ -212,6 +214,28 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     roles.push(gateway);
     const gatewayUrl = String(gateway.status.url);
 
+    const withOracles = !options.without?.has("oracles");
+    const withIndexer = !options.without?.has("indexer");
+    // The simulated air the providers' coverage hotspots share (one RF world for all their processes). Hotspots
+    // report to the oracles, so a network without oracles runs neither.
+    const air = withOracles
+      ? await startRoleProcess({
+          name: "air",
+          args: ["coverage", "air", "start", "--home", options.home, "--port", String(options.airPort ?? 8620)],
+          env,
+          logFile: join(logs, "air.log"),
+        })
+      : undefined;
+    if (air) roles.push(air);
+    const airUrl = air ? String(air.status.url) : undefined;
+
+    // Oracle ports are fixed before the providers start: their hotspots report to the oracles.
+    const base = options.oraclePort ?? 8610;
+    const oraclePorts: number[] = [];
+    for (let i = 0; i < (withOracles ? devAccountRoles.oracles.length : 0); i++)
+      oraclePorts.push(base === 0 ? await freeLocalPort() : base + i);
+    const oracleUrls = oraclePorts.map((port) => `http://127.0.0.1:${port}`);
+
     // Providers: each a home of its own under providers/, owned by a demo account, registered and staked.
     const providerHomes: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -235,6 +259,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
             maxOutputBytes: 64 * 1024 ** 2,
           },
           [renderResource.name]: defaultRenderOffer,
+          // Every demo provider is also a coverage hotspot on the simulated air, at its registered cell.
+          ...(airUrl ? { [coverageResource.name]: { oracles: oracleUrls, radio: { kind: "sim", air: airUrl } } } : {}),
         },
         redeem: { minAmount: "1", intervalSeconds: 30 },
         control: { host: "127.0.0.1", port: 0 },
@@ -242,12 +268,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       await registerProvider(publicClient, wallet(ownerIndex), {
         deployment,
         nodeKey,
-        // Coverage too: the demo providers relay IoT packets as hotspots (`gw coverage relay start`).
-        resourceTypes: [
-          resourceTypeId(computeResource.name),
-          resourceTypeId(renderResource.name),
-          resourceTypeId(coverageResourceTypeName),
-        ],
+        resourceTypes: [computeResource.name, renderResource.name, coverageResource.name].map((n) => resourceTypeId(n)),
         stake: parseUnits("1000", 18),
         h3Cell: demoProviderLocation(i).h3Cell,
       });
@@ -278,13 +299,6 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     );
 
     // Oracles: dev accounts 7, 8, 9 (the deployed set, 2 of 3), each in its own home, peers of one another.
-    const base = options.oraclePort ?? 8610;
-    const withOracles = !options.without?.has("oracles");
-    const withIndexer = !options.without?.has("indexer");
-    const oraclePorts: number[] = [];
-    for (let i = 0; i < (withOracles ? devAccountRoles.oracles.length : 0); i++)
-      oraclePorts.push(base === 0 ? await freeLocalPort() : base + i);
-    const oracleUrls = oraclePorts.map((port) => `http://127.0.0.1:${port}`);
     const oracleHomes = devAccountRoles.oracles.slice(0, oraclePorts.length).map((index, i) => {
       const home = join(options.home, "oracles", `o${i + 1}`);
       writeDeployment(home, deployment);
@@ -358,6 +372,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     const services: LocalService[] = [
       { name: "chain", url: rpcUrl, pid: anvil.process.pid },
       { name: "gateway", url: gatewayUrl, pid: gateway.pid },
+      ...(air && airUrl ? [{ name: "air", url: airUrl, pid: air.pid }] : []),
       ...providers.map((p) => ({
         name: p.name,
         url: String(p.status.control ?? ""),

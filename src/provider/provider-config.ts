@@ -1,6 +1,7 @@
 // The provider's home: <home>/provider/ holds the encrypted node key, config.json, the result journal and the
 // vouchers. The config is validated once on load; each offer is checked by its resource type's own offer schema.
 import { join } from "node:path";
+import { isValidCell } from "h3-js";
 import { type Hex, parseUnits } from "viem";
 import { z } from "zod";
 import { InvalidInputError, StateError } from "../core/errors.ts";
@@ -56,6 +57,12 @@ export const providerConfigSchema = z
         }),
       )
       .max(32),
+    /** Where the node says it is: the H3 cell `gw provider stake` registers (proof of coverage checks it). */
+    location: z
+      .object({
+        h3Cell: z.string().refine((c) => isValidCell(c), "a valid H3 cell index (15 hex digits)"),
+      })
+      .optional(),
     /** Jobs run at once, over all resource types. */
     capacity: z.number().int().min(1).max(1024),
     /** Resource type name → that type's offer (validated by its offerSchema below). */

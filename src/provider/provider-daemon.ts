@@ -20,7 +20,12 @@ import {
   signEnvelope,
   voucherDeliverBody,
 } from "../protocol/index.ts";
-import { getResourceType } from "../resources/index.ts";
+import {
+  type AnyResourceType,
+  getResourceType,
+  type ProviderService,
+  startProviderServices,
+} from "../resources/index.ts";
 import { createBlobCache } from "./blob-cache.ts";
 import { type ControlServer, startControlServer } from "./control-server.ts";
 import { createGatewayLink, type GatewayLink, type GatewayLinkOptions } from "./gateway-link.ts";
@@ -89,11 +94,14 @@ export function createProviderDaemon(options: ProviderDaemonOptions): ProviderDa
     });
   }
   const offers: Record<string, unknown> = {};
+  const offered = new Map<AnyResourceType, unknown>();
   for (const [name, offer] of Object.entries(config.offers)) {
     const type = getResourceType(name);
     if (!type) throw new StateError(`unknown resource type ${name} in the provider config`);
     offers[name] = type.offerSchema.parse(offer);
+    offered.set(type, offers[name]);
   }
+  let services: ProviderService[] = [];
   const paths = providerPaths(options.home);
   const metrics = createProviderMetrics();
   const signer = nodeKeySigner(nodeKey);
@@ -308,6 +316,13 @@ export function createProviderDaemon(options: ProviderDaemonOptions): ProviderDa
         log("warn", "no gateways configured: only redeeming vouchers", { hint: "gw provider init --gateway URL" });
       for (const link of links) link.start();
       redeemer.start();
+      // Resource types' own services (a coverage hotspot's radio loop), beside the gateway links.
+      services = await startProviderServices(offered, {
+        nodeKey,
+        deployment,
+        publicClient: options.publicClient,
+        log,
+      });
       log("info", "provider started", {
         nodeKey: self,
         owner,
@@ -320,6 +335,7 @@ export function createProviderDaemon(options: ProviderDaemonOptions): ProviderDa
     },
     async stop() {
       if (pruneTimer) clearInterval(pruneTimer);
+      await Promise.all(services.map((s) => s.close()));
       await Promise.all(links.map((l) => l.stop()));
       await redeemer.stop();
       // Closing the runtimes ends running work; its replies have nowhere to go, and the gateway reroutes it.

@@ -1,7 +1,10 @@
 // The one interface every resource type implements (DESIGN.md section 3). The provider daemon, the gateway, the
 // SDK and the oracles handle work only through it, so none of them names a resource type.
-import type { Hex } from "viem";
+import type { Hex, PublicClient } from "viem";
 import type { z } from "zod";
+import type { ChainWallet, Deployment } from "../chain/index.ts";
+import type { OracleExtension, RewardComponentSource } from "../oracle/daemon/index.ts";
+import type { NodeKey } from "../protocol/index.ts";
 
 /** Bulk inputs travel beside the spec, addressed by their sha256 (0x-hex), so a provider caches them by hash. */
 export type Blobs = ReadonlyMap<Hex, Uint8Array>;
@@ -65,6 +68,38 @@ export interface ResourceType<Offer = unknown, Spec = unknown> {
   underwork?(spec: Spec): Spec;
   /** Bytes per independent unit of the output (a pixel's RGBA is 4); fault injection alters whole units. Default 1. */
   readonly outputUnitBytes?: number;
+  /**
+   * Optional: a service the provider daemon runs beside its gateway links while it offers this type (a coverage
+   * hotspot's radio loop). Started once the daemon is up, closed when it stops.
+   */
+  startProviderService?(context: ProviderServiceContext<Offer>): Promise<ProviderService>;
+  /** Optional: what this type adds to every oracle (routes, evidence in its bundles, a reward component). */
+  oracleExtension?(context: OracleExtensionContext): Promise<OracleExtension>;
+  /** Optional: this type's reward component alone, as `gw oracle verify` recomputes it from published bundles. */
+  rewardComponentSource?(context: ChainContext): Promise<RewardComponentSource>;
+}
+
+export interface ChainContext {
+  deployment: Deployment;
+  publicClient: PublicClient;
+}
+
+export interface ProviderServiceContext<Offer> extends ChainContext {
+  offer: Offer;
+  nodeKey: NodeKey;
+  log: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface ProviderService {
+  close(): Promise<void>;
+}
+
+export interface OracleExtensionContext extends ChainContext {
+  /** The oracle's wallet (in Rewards.oracles()). */
+  wallet: ChainWallet;
+  /** The oracle's store folder: the extension keeps its own files under it. */
+  storeDir: string;
+  now?: () => number;
 }
 
 /** The work a recomputation check needs: the spec as signed, its blobs, and the output claimed for it. */

@@ -34,6 +34,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<Command>>> = 
   "gov status": () => import("./gov-status.ts").then((m) => m.govStatusCommand),
   sim: () => import("./sim.ts").then((m) => m.simCommand),
   "coverage router start": () => import("./coverage-router-start.ts").then((m) => m.coverageRouterStartCommand),
+  "coverage air start": () => import("./coverage-air-start.ts").then((m) => m.coverageAirStartCommand),
   "coverage relay start": () => import("./coverage-relay-start.ts").then((m) => m.coverageRelayStartCommand),
   "coverage device create": () => import("./coverage-device-create.ts").then((m) => m.coverageDeviceCreateCommand),
   "coverage device send": () => import("./coverage-device-send.ts").then((m) => m.coverageDeviceSendCommand),

@@ -2,6 +2,7 @@
 // (--account) in Rewards.oracles(); its store (evidence, bundles, epochs) is <home>/oracle/.
 import { join } from "node:path";
 import { createOracleDaemon } from "../../oracle/daemon/index.ts";
+import { oracleExtensionsOf, resourceTypes } from "../../resources/index.ts";
 import { defineCommand } from "../command.ts";
 import { parseIntegerFlag, toJsonLine } from "../format.ts";
 
@@ -34,13 +35,17 @@ export const oracleStartCommand = defineCommand({
     const port = parseIntegerFlag(values.port, "port", 8610, 0, 65535);
     const { account, wallet } = await ctx.wallet();
     const interval = values["challenge-interval-ms"];
+    const storeDir = join(ctx.options.home, "oracle");
+    const chain = { deployment: ctx.deployment(), publicClient: ctx.publicClient() };
+    // Resource types' additions (proof of coverage's routes, evidence and reward component), mounted by default.
+    const extensions = await oracleExtensionsOf(resourceTypes.values(), { ...chain, wallet, storeDir });
     const daemon = await createOracleDaemon({
-      deployment: ctx.deployment(),
-      publicClient: ctx.publicClient(),
+      ...chain,
+      extensions,
       wallet,
       gateways: urls(values.gateway),
       peers: urls(values.peer),
-      storeDir: join(ctx.options.home, "oracle"),
+      storeDir,
       host,
       port,
       graceMs: parseIntegerFlag(values["grace-ms"], "grace-ms", 5000, 0, 3_600_000),
@@ -57,6 +62,7 @@ export const oracleStartCommand = defineCommand({
       url: daemon.url,
       oracle: daemon.address,
       account: account.name,
+      extensions: extensions.map((e) => e.name),
     };
     process.stdout.write(
       ctx.options.json

@@ -1,5 +1,6 @@
 // `gw provider init`: creates this home's node key (never overwriting one) and writes the provider config.
 import { availableParallelism } from "node:os";
+import { isValidCell, latLngToCell } from "h3-js";
 import { parseUnits } from "viem";
 import { InvalidInputError } from "../../core/errors.ts";
 import {
@@ -25,13 +26,77 @@ function tokens(value: unknown, flag: string, fallback: string): string {
   return parseUnits(text, 18).toString();
 }
 
+function coordinate(value: unknown, flag: string, limit: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || Math.abs(n) > limit) {
+    throw new InvalidInputError(`invalid --${flag} ${String(value)}`, {
+      hint: `Degrees between -${limit} and ${limit}.`,
+    });
+  }
+  return n;
+}
+
+/** Resolution of a cell given as --lat/--lng: about 10 m across, fine enough for proof-of-coverage physics. */
+const assertResolution = 12;
+
+/** The asserted H3 cell from --h3-cell or --lat/--lng; undefined when neither is given. */
+function assertedCell(values: Record<string, unknown>): string | undefined {
+  const cell = values["h3-cell"] as string | undefined;
+  const lat = coordinate(values.lat, "lat", 90);
+  const lng = coordinate(values.lng, "lng", 180);
+  if (cell !== undefined) {
+    const normalized = cell.toLowerCase().replace(/^0x/, "");
+    if (!isValidCell(normalized) || lat !== undefined || lng !== undefined) {
+      throw new InvalidInputError(`invalid --h3-cell ${cell}`, {
+        hint: "An H3 index (15 hex digits), or --lat and --lng instead (not both).",
+      });
+    }
+    return normalized;
+  }
+  if ((lat === undefined) !== (lng === undefined)) throw new InvalidInputError("give --lat and --lng together");
+  return lat !== undefined && lng !== undefined ? latLngToCell(lat, lng, assertResolution) : undefined;
+}
+
+/** A coverage hotspot's offer from the flags: the oracles it reports to and its radio. */
+function radioOffer(values: Record<string, unknown>): Record<string, unknown> {
+  const oracles = (values.oracle as string[] | undefined) ?? [process.env.GW_ORACLE_URL ?? "http://127.0.0.1:8610"];
+  const kind = (values.radio as string | undefined) ?? "sim";
+  if (kind === "semtech") {
+    const host = values["semtech-host"] as string | undefined;
+    return {
+      oracles,
+      radio: {
+        kind,
+        port: parseIntegerFlag(values["semtech-port"], "semtech-port", 1700, 1, 65535),
+        ...(host ? { host } : {}),
+      },
+    };
+  }
+  if (kind !== "sim") throw new InvalidInputError(`invalid --radio ${kind}`, { hint: "sim or semtech" });
+  const lat = coordinate(values["radio-lat"], "radio-lat", 90);
+  const lng = coordinate(values["radio-lng"], "radio-lng", 180);
+  if ((lat === undefined) !== (lng === undefined))
+    throw new InvalidInputError("give --radio-lat and --radio-lng together");
+  return {
+    oracles,
+    radio: {
+      kind,
+      air: (values.air as string | undefined) ?? "ws://127.0.0.1:8620",
+      ...(lat !== undefined ? { lat, lng } : {}),
+    },
+  };
+}
+
 export const providerInitCommand = defineCommand({
   words: ["provider", "init"],
   summary: "create this node's key and provider config",
   usage:
     "[--account NAME] [--gateway URL]... [--resource compute] [--capacity N] [--price-per-job GWK] " +
     "[--price-per-second GWK] [--max-memory-mb N] [--max-wall-seconds N] [--max-output-mb N] [--control-port 8700] " +
-    "[--redeem-min GWK] [--redeem-interval SECONDS] [--node-password-file FILE]",
+    "[--redeem-min GWK] [--redeem-interval SECONDS] [--node-password-file FILE] [--h3-cell CELL | --lat L --lng L] " +
+    "[--resource coverage --oracle URL... --radio sim|semtech [--air ws://127.0.0.1:8620] [--semtech-port 1700] [--semtech-host 127.0.0.1] " +
+    "[--radio-lat L --radio-lng L]]",
   options: {
     gateway: { type: "string", multiple: true },
     resource: { type: "string", multiple: true },
@@ -45,6 +110,16 @@ export const providerInitCommand = defineCommand({
     "redeem-min": { type: "string" },
     "redeem-interval": { type: "string" },
     "node-password-file": { type: "string" },
+    "h3-cell": { type: "string" },
+    lat: { type: "string" },
+    lng: { type: "string" },
+    oracle: { type: "string", multiple: true },
+    radio: { type: "string" },
+    air: { type: "string" },
+    "semtech-port": { type: "string" },
+    "semtech-host": { type: "string" },
+    "radio-lat": { type: "string" },
+    "radio-lng": { type: "string" },
   },
   async run(ctx, { values }) {
     const home = ctx.options.home;
@@ -59,6 +134,8 @@ export const providerInitCommand = defineCommand({
       maxWallMs: parseIntegerFlag(values["max-wall-seconds"], "max-wall-seconds", 600, 1, 3600) * 1000,
       maxOutputBytes: parseIntegerFlag(values["max-output-mb"], "max-output-mb", 64, 1, 1024) * 1024 ** 2,
     };
+    // A hotspot's offer (coverage) is where it reports and which radio it has, not prices and limits.
+    const hotspotOffer = () => radioOffer(values);
     const offers: Record<string, unknown> = {};
     for (const name of names) {
       if (!getResourceType(name)) {
@@ -66,14 +143,16 @@ export const providerInitCommand = defineCommand({
           hint: `Known types: ${[...resourceTypes.keys()].join(", ")}.`,
         });
       }
-      offers[name] = offer;
+      offers[name] = name === "coverage" ? hotspotOffer() : offer;
     }
+    const location = assertedCell(values);
     const config = {
       version: 1 as const,
       owner: account.address,
       account: account.name,
       gateways,
       capacity: parseIntegerFlag(values.capacity, "capacity", Math.max(1, availableParallelism()), 1, 1024),
+      ...(location ? { location: { h3Cell: location } } : {}),
       offers,
       redeem: {
         minAmount: (values["redeem-min"] as string | undefined) ?? "10",
@@ -108,6 +187,7 @@ export const providerInitCommand = defineCommand({
       gateways: written.gateways,
       capacity: written.capacity,
       offers: written.offers,
+      location: written.location ?? null,
       control: written.control,
       config: paths.config,
       nodeKeyFile: paths.nodeKey,

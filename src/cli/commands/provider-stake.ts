@@ -87,19 +87,25 @@ export const providerStakeCommand = defineCommand({
           nodeKey,
           resourceTypes: types,
           stake: amount,
+          ...(config.location ? { h3Cell: BigInt(`0x${config.location.h3Cell}`) } : {}),
         })),
       );
     } else {
       const offered = new Set(registered.resourceTypes.map((t) => t.toLowerCase()));
-      if (types.length !== offered.size || types.some((t) => !offered.has(t.toLowerCase()))) {
+      const h3Cell = config.location ? BigInt(`0x${config.location.h3Cell}`) : registered.h3Cell;
+      if (
+        types.length !== offered.size ||
+        types.some((t) => !offered.has(t.toLowerCase())) ||
+        h3Cell !== registered.h3Cell
+      ) {
         // The config offers other types than the registry records: bring the registry up to date too.
         const update = await writeContractAndWait(client, wallet, {
           address: contracts.registry,
           abi: providerRegistryAbi,
           functionName: "updateOffer",
-          args: [nodeKey.publicKey, types, registered.endpoint, registered.h3Cell],
+          args: [nodeKey.publicKey, types, registered.endpoint, h3Cell],
         }).catch((error) => {
-          ctx.log(`could not update the offered types: ${(error as Error).message}`);
+          ctx.log(`could not update the offered types and location: ${(error as Error).message}`);
           return undefined;
         });
         if (update) txs.push(update.transactionHash);

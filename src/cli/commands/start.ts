@@ -15,12 +15,13 @@ export const startCommand = defineCommand({
   summary:
     "run a local network (chain, contracts, gateway, providers, 3 oracles, indexer + API + dashboard) in the foreground",
   usage:
-    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--api-port 8680] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2] [--without oracles,indexer]",
+    "[--chain-port 8545] [--gateway-port 8600] [--oracle-port 8610 (0: free ports)] [--api-port 8680] [--air-port 8620 (0: a free port; 0 by default with --oracle-port 0)] [--providers 5] [--epoch-seconds 60] [--audit-share-bps 1000] [--max-attempts 4] [--provider-capacity 2] [--without oracles,indexer]",
   options: {
     "chain-port": { type: "string" },
     "gateway-port": { type: "string" },
     "oracle-port": { type: "string" },
     "api-port": { type: "string" },
+    "air-port": { type: "string" },
     providers: { type: "string" },
     "epoch-seconds": { type: "string" },
     "audit-share-bps": { type: "string" },
@@ -29,11 +30,13 @@ export const startCommand = defineCommand({
     without: { type: "string" },
   },
   async run(ctx, { values }) {
+    const oraclePort = parseIntegerFlag(values["oracle-port"], "oracle-port", 8610, 0, 65533);
     const network = await startLocalNetwork({
       home: ctx.options.home,
       chainPort: parseIntegerFlag(values["chain-port"], "chain-port", 8545, 1, 65535),
       gatewayPort: parseIntegerFlag(values["gateway-port"], "gateway-port", 8600, 0, 65535),
-      oraclePort: parseIntegerFlag(values["oracle-port"], "oracle-port", 8610, 0, 65533),
+      oraclePort,
+      airPort: parseIntegerFlag(values["air-port"], "air-port", oraclePort === 0 ? 0 : 8620, 0, 65535),
       apiPort: parseIntegerFlag(values["api-port"], "api-port", 8680, 0, 65535),
       providers: parseIntegerFlag(values.providers, "providers", 5, 0, localMaxProviders),
       epochSeconds: parseIntegerFlag(values["epoch-seconds"], "epoch-seconds", 60, 5, 7 * 24 * 3600),
@@ -84,6 +87,7 @@ export const startCommand = defineCommand({
         "  npx gw network stats",
         "  npx gw compute run job.wasm --input data.bin",
         "  npx gw render scene.glb --frames 1-24 --size 640x360 --spp 64 --out frames",
+        "  npx gw coverage status    (after an epoch or two: the hotspots' beacons and witnesses)",
         `Logs: ${ctx.options.home}/logs. State: ${localnetStatePath(ctx.options.home)}. Ctrl-C stops everything.`,
       ];
       process.stdout.write(`${lines.join("\n")}\n`);

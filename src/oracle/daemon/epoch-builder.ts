@@ -14,7 +14,7 @@ import {
   sha256Hex,
   verifyEnvelopeSignature,
 } from "../../protocol/index.ts";
-import type { EpochInputs, EpochResult, NodeLiveness, ProvenFraud } from "../epoch-types.ts";
+import type { EpochInputs, EpochResult, NodeLiveness, ProvenFraud, RewardComponent } from "../epoch-types.ts";
 import {
   aggregateLiveness,
   type ChallengeRecord,
@@ -23,6 +23,7 @@ import {
   verifyPong,
 } from "./bundle-evidence.ts";
 import type { EpochChainData } from "./epoch-chain.ts";
+import type { RewardComponentSource } from "./oracle-extension.ts";
 
 export const oracleMessageTypes = { bundle: "oracle.bundle", proposal: "oracle.proposal" } as const;
 
@@ -37,8 +38,15 @@ export const bundleBodySchema = z.object({
   epoch: z.number().int().nonnegative(),
   challenges: z.array(challengeRecordSchema).max(1_000_000),
   fraud: z.array(envelopeSchema).max(100_000),
+  /** Resource types' own evidence (oracle extensions), by extension name; each extension validates its own. */
+  extensions: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), z.unknown()).optional(),
 });
-export type BundleBody = { epoch: number; challenges: ChallengeRecord[]; fraud: Envelope[] };
+export type BundleBody = {
+  epoch: number;
+  challenges: ChallengeRecord[];
+  fraud: Envelope[];
+  extensions?: Record<string, unknown>;
+};
 export type Bundle = Envelope<BundleBody>;
 
 const amount = z.string().regex(/^\d{1,78}$/);
@@ -87,6 +95,8 @@ export async function buildEpochInputs(params: {
   chain: EpochChainData;
   bundles: readonly Bundle[];
   previous: ReadonlyMap<Hex, bigint>;
+  /** Resource types' reward components, each computed from its evidence in every bundle. */
+  components?: readonly RewardComponentSource[];
 }): Promise<EpochInputs> {
   const { chain } = params;
   const startMs = chain.window.startTime * 1000;
@@ -117,6 +127,15 @@ export async function buildEpochInputs(params: {
   }
   const liveness: NodeLiveness[] = aggregateLiveness(samples, chain.window);
   const unique = new Map(fraud.map((f) => [`${f.nodeKey}/${f.jobId}`, f]));
+  const components: RewardComponent[] = [];
+  for (const source of params.components ?? []) {
+    const evidence = bundles.flatMap((b) => {
+      const data = b.body.extensions?.[source.name];
+      return data === undefined ? [] : [{ oracle: b.from as Hex, data }];
+    });
+    const component = await source.component({ chain, evidence });
+    if (component) components.push(component);
+  }
   return {
     epoch: chain.window.epoch,
     startTime: chain.window.startTime,
@@ -130,6 +149,7 @@ export async function buildEpochInputs(params: {
       a.nodeKey < b.nodeKey ? -1 : a.nodeKey > b.nodeKey ? 1 : a.jobId < b.jobId ? -1 : 1,
     ),
     previous: params.previous,
+    ...(components.length > 0 ? { components } : {}),
   };
 }
 

@@ -33,5 +33,6 @@ export {
   type OracleFaults,
   oracleVersion,
 } from "./oracle-daemon.ts";
+export type { ExtensionEvidence, OracleExtension, RewardComponentSource } from "./oracle-extension.ts";
 export { type EpochRecord, type OracleStore, openOracleStore } from "./oracle-store.ts";
 export { type EpochVerification, verifyPublishedEpoch } from "./verify-epoch.ts";

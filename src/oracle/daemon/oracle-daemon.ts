@@ -41,8 +41,9 @@ import {
   verifyBundle,
 } from "./epoch-builder.ts";
 import { createEpochChainReader, epochWindow } from "./epoch-chain.ts";
-import { createOracleHttpApi, NotFoundError, type OracleRouteExtension } from "./http-api.ts";
+import { createOracleHttpApi, NotFoundError } from "./http-api.ts";
 import { requestJson } from "./http-client.ts";
+import type { OracleExtension } from "./oracle-extension.ts";
 import { type EpochRecord, openOracleStore } from "./oracle-store.ts";
 import { createReportPuller } from "./report-puller.ts";
 
@@ -78,8 +79,11 @@ export interface OracleDaemonOptions {
   now?: () => number;
   random?: () => number;
   faults?: OracleFaults;
-  /** Resource types' routes on this oracle's API (e.g. proof-of-coverage intake). */
-  extensions?: readonly OracleRouteExtension[];
+  /**
+   * Resource types' additions (e.g. proof of coverage): routes on this oracle's API, evidence in its bundles, and
+   * reward components in every epoch it computes.
+   */
+  extensions?: readonly OracleExtension[];
 }
 
 export interface OracleDaemon {
@@ -158,6 +162,8 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
   const guard = createReplayGuard({ windowMs: 120_000, now });
   const gateways = options.gateways.map((u) => u.replace(/\/+$/, ""));
   const peers = options.peers.map((u) => u.replace(/\/+$/, ""));
+  const extensions = options.extensions ?? [];
+  const componentSources = extensions.flatMap((e) => (e.rewards ? [e.rewards] : []));
 
   let oracleSetCache: { oracles: Hex[]; threshold: number; at: number } | undefined;
   async function oracleSet() {
@@ -222,6 +228,20 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     return store.getEpoch(epoch) ?? emptyRecord(epoch);
   }
 
+  async function extensionEvidence(epoch: number): Promise<{ extensions?: Record<string, unknown> }> {
+    const out: Record<string, unknown> = {};
+    for (const extension of extensions) {
+      if (!extension.evidence) continue;
+      try {
+        out[extension.name] = await extension.evidence(epoch);
+      } catch (error) {
+        // The bundle goes out without it: the others' evidence still counts.
+        log(`epoch ${epoch}: no ${extension.name} evidence: ${(error as Error).message}`);
+      }
+    }
+    return Object.keys(out).length > 0 ? { extensions: out } : {};
+  }
+
   async function buildOwnBundle(epoch: number): Promise<Hex> {
     const window = epochWindow(deployment, epoch);
     const startMs = window.startTime * 1000;
@@ -232,6 +252,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
         .challengesIn(startMs, endMs)
         .sort((a, b) => a.sentAt - b.sentAt || (a.nonce < b.nonce ? -1 : 1)),
       fraud: store.reportsIn(startMs, endMs),
+      ...(await extensionEvidence(epoch)),
     };
     const envelope = await signEnvelope(signer, { type: oracleMessageTypes.bundle, body }, now);
     const hash = bundleHash(envelope);
@@ -283,7 +304,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     const previous = previousLeaves(epoch);
     if (!previous) throw new StateError(`epoch ${epoch - 1} is not settled here yet`);
     const chain = await reader.readEpoch(epoch);
-    return computeEpochResult(await buildEpochInputs({ chain, bundles, previous }));
+    return computeEpochResult(await buildEpochInputs({ chain, bundles, previous, components: componentSources }));
   }
 
   // ------------------------------------------------------------------ adoption
@@ -577,7 +598,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
 
   // ------------------------------------------------------------------ HTTP
   const app = createOracleHttpApi({
-    ...(options.extensions ? { extensions: options.extensions } : {}),
+    extensions,
     async info() {
       const epochs = store.epochs().filter((e) => store.getEpoch(e)?.result);
       return {
@@ -660,6 +681,8 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
           revenue: owner?.revenue ?? "0",
           work: owner?.work ?? "0",
           liveness: owner?.liveness ?? "0",
+          // Resource types' reward components (e.g. coverage), when the epoch had any.
+          ...(owner?.components ? { components: owner.components } : {}),
           reward: owner?.reward ?? "0",
           penalties,
           cumulative: leaf?.cumulativeAmount ?? "0",
@@ -699,6 +722,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
         await challenger.stop();
         await puller.stop();
         await loopRun;
+        for (const extension of extensions) await extension.close?.();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

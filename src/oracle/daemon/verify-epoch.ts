@@ -17,6 +17,7 @@ import {
 } from "./epoch-builder.ts";
 import { createEpochChainReader } from "./epoch-chain.ts";
 import { requestJson } from "./http-client.ts";
+import type { RewardComponentSource } from "./oracle-extension.ts";
 
 export interface EpochVerification {
   epoch: number;
@@ -30,7 +31,9 @@ export interface EpochVerification {
     signers: Hex[];
   };
   computed: { earningsRoot: Hex; cumulativeTotal: bigint; jailed: Hex[]; slashes: { nodeKey: Hex; amount: bigint }[] };
-  bundles: { hash: Hex; oracle: Hex; challenges: number; fraud: number }[];
+  bundles: { hash: Hex; oracle: Hex; challenges: number; fraud: number; extensions: string[] }[];
+  /** Reward components as recomputed, by component name: the total and each owner's amount. */
+  components: Record<string, { total: bigint; owners: Record<string, bigint> }>;
 }
 
 const zeroRoot = `0x${"0".repeat(64)}` as Hex;
@@ -40,6 +43,8 @@ export async function verifyPublishedEpoch(params: {
   deployment: Deployment;
   oracleUrl: string;
   epoch: number;
+  /** Resource types' reward components, recomputed from the bundles' evidence like the oracles do. */
+  components?: readonly RewardComponentSource[];
 }): Promise<EpochVerification> {
   const { epoch } = params;
   const base = params.oracleUrl.replace(/\/+$/, "");
@@ -82,7 +87,14 @@ export async function verifyPublishedEpoch(params: {
     previous = leavesMap(result.leaves);
   }
   const chain = await reader.readEpoch(epoch);
-  const result = computeEpochResult(await buildEpochInputs({ chain, bundles, previous }));
+  const result = computeEpochResult(
+    await buildEpochInputs({
+      chain,
+      bundles,
+      previous,
+      ...(params.components ? { components: params.components } : {}),
+    }),
+  );
   const diff = diffRoots(result, posted);
   return {
     epoch,
@@ -106,6 +118,16 @@ export async function verifyPublishedEpoch(params: {
       oracle: b.from as Hex,
       challenges: b.body.challenges.length,
       fraud: b.body.fraud.length,
+      extensions: Object.keys(b.body.extensions ?? {}).sort(),
     })),
+    components: Object.fromEntries(
+      [...new Set(result.owners.flatMap((o) => Object.keys(o.components ?? {})))].sort().map((name) => [
+        name,
+        {
+          total: result.owners.reduce((sum, o) => sum + (o.components?.[name] ?? 0n), 0n),
+          owners: Object.fromEntries(result.owners.map((o) => [o.owner, o.components?.[name] ?? 0n])),
+        },
+      ]),
+    ),
   };
 }

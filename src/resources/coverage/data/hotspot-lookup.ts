@@ -3,10 +3,11 @@
 // types still takes effect within `ttlMs`. A relay must be registered for the coverage resource type.
 import type { Hex, PublicClient } from "viem";
 import { type Deployment, getRegisteredProvider, resourceTypeId, wrapChainError } from "../../../chain/index.ts";
+import { coverageTypeName } from "../network/network-params.ts";
 import type { HotspotLookup } from "./packet-router.ts";
 
 /** The resource type a relay must offer to be paid for packets (its id on chain is the hash of the name). */
-export const coverageResourceTypeName = "coverage";
+export const coverageResourceTypeName = coverageTypeName;
 
 export function chainHotspotLookup(options: {
   publicClient: PublicClient;

@@ -48,7 +48,7 @@ export interface HotspotStats {
 
 export interface Hotspot {
   readonly stats: HotspotStats;
-  /** Looks for assignments now (the loop also does so every quarter epoch). */
+  /** Looks for assignments now (the loop also does so every quarter epoch, at least every 2 s). */
   poll(): Promise<void>;
   close(): Promise<void>;
 }
@@ -91,6 +91,7 @@ export function startHotspot(options: HotspotOptions): Hotspot {
         continue;
       }
       if (response.status === 404) return null;
+      if (response.status === 409) continue; // the oracle cannot schedule this epoch yet: asked again shortly
       const envelope = envelopeSchema.safeParse(response.json);
       const body = beaconAssignmentBody.safeParse(envelope.success ? envelope.data.body : undefined);
       if (
@@ -184,7 +185,8 @@ export function startHotspot(options: HotspotOptions): Hotspot {
   const stopListening = options.driver.onReceive((reception) => {
     witness(reception).catch((error) => log(`witness report failed: ${String(error)}`));
   });
-  const loop = setInterval(() => void poll(), Math.max(250, options.epochMs / 4));
+  // Often enough that an assignment refused early in the epoch (its seed not yet known) is fetched before its slot.
+  const loop = setInterval(() => void poll(), Math.max(250, Math.min(2_000, options.epochMs / 4)));
   void poll();
   return {
     stats,

@@ -63,6 +63,8 @@ export interface CoverageOracleOptions {
 
 interface EpochSchedule {
   epoch: number;
+  /** This oracle's signature over the epoch's seed: revealed (in its evidence) once the epoch is over. */
+  signature: Hex;
   beacons: ScheduledBeacon[];
   byBeaconer: Map<Hex, ScheduledBeacon>;
   hotspots: CoverageHotspot[];
@@ -78,6 +80,13 @@ export interface CoverageOracle extends OracleRouteExtension {
   /** Judges an epoch whose report window has closed (once; later calls return the same verdicts). */
   closeEpoch(epoch: number): Promise<CoverageEpoch>;
   result(epoch: number): CoverageEpoch | undefined;
+  /**
+   * What this oracle received for an ended epoch, with its schedule signature revealed: the evidence it signs into
+   * its bundle so every oracle judges the union alike.
+   */
+  evidence(epoch: number): Promise<{ scheduleSignature: Hex; receipts: Envelope[]; witnesses: Envelope[] }>;
+  /** Serves verdicts judged elsewhere (over every oracle's evidence) on this oracle's routes. */
+  recordResult(result: CoverageEpoch): void;
   rewardComponent(epoch: number): RewardComponent | undefined;
 }
 
@@ -105,12 +114,14 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
     if (!s) {
       s = (async () => {
         const seed = scheduleSeed({ epoch, previousRoot: await options.previousRoot(epoch), oracles: options.oracles });
-        const secret = scheduleSecretFrom(await options.signSeed(seed));
+        const signature = await options.signSeed(seed);
+        const secret = scheduleSecretFrom(signature);
         const hotspots = await options.hotspots(epoch);
         const located = hotspots.filter((h) => h.cell !== undefined).map((h) => h.nodeKey);
         const beacons = beaconSchedule({ seed, secret, hotspots: located, ...windowOf(epoch), params: options.params });
         return {
           epoch,
+          signature,
           beacons,
           byBeaconer: new Map(beacons.map((b) => [b.beaconer, b])),
           hotspots,
@@ -250,6 +261,16 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
     submitWitness: (raw) => intake(raw, "witnesses"),
     closeEpoch,
     result: (epoch) => results.get(epoch),
+    async evidence(epoch) {
+      if (now() < windowOf(epoch).endMs) throw new StateError("the epoch has not ended", { details: { epoch } });
+      const { signature } = await schedule(epoch);
+      const e = evidenceOf(epoch);
+      return { scheduleSignature: signature, receipts: [...e.receipts], witnesses: [...e.witnesses] };
+    },
+    recordResult(result) {
+      results.set(result.epoch, result);
+      if (dir) writeJsonAtomic(join(dir, `epoch-${result.epoch}.json`), serialize(result));
+    },
     rewardComponent(epoch) {
       const r = results.get(epoch);
       if (!r) return undefined;

@@ -1,5 +1,7 @@
 // Radios of a coverage hotspot: the driver interface, the simulated RF world behind it, and the physics both the
 // world and the proof-of-coverage validators use.
+
+export { type AirRadio, type AirServer, createAirRadio, startAirServer } from "./air/index.ts";
 export type { RadioDriver, RadioFrame, Reception, ReceptionListener } from "./radio-driver.ts";
 export {
   demodulationFloorSnrDb,
