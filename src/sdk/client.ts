@@ -12,6 +12,7 @@ import {
   wrapChainError,
 } from "../chain/index.ts";
 import { InvalidInputError } from "../core/errors.ts";
+import type { HttpTransport } from "../core/http-transport.ts";
 import { createSessionSigner, type MessageSigner, walletSigner } from "../protocol/index.ts";
 import type { RecomputePolicy } from "../resources/index.ts";
 import { GatewayError } from "./errors.ts";
@@ -27,7 +28,8 @@ export interface GroundworkClientOptions {
   deployment: Deployment;
   publicClient: PublicClient;
   paymentStore: PaymentStore;
-  fetch?: typeof fetch;
+  /** How HTTP requests reach the gateway (default: node:http on kept-alive connections). */
+  transport?: HttpTransport;
   now?: () => number;
   /**
    * How the customer's messages (job.request, voucher.submit) are signed. Default: an in-memory Ed25519 session key
@@ -83,7 +85,10 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
     throw new InvalidInputError("the SDK needs a local account (one that signs without a node)");
   }
   const { deployment, publicClient } = options;
-  const gateway = createGatewayApi({ url: options.gatewayUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const gateway = createGatewayApi({
+    url: options.gatewayUrl,
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
   let info: Promise<GatewayInfo> | undefined;
   let signer: Promise<MessageSigner> | undefined;
   const now = options.now ?? Date.now;

@@ -4,6 +4,7 @@
 import type { Hex } from "viem";
 import { z } from "zod";
 import { TimeoutError } from "../core/errors.ts";
+import { createHttpTransport, type HttpReply, type HttpTransport } from "../core/http-transport.ts";
 import type { Envelope } from "../protocol/index.ts";
 import { GatewayError, InsufficientDepositError } from "./errors.ts";
 
@@ -73,7 +74,7 @@ export interface GatewayApi {
   postClaim(claim: Envelope): Promise<{ provider: string; jobId: string; seq: number }>;
 }
 
-/** fetch's error when the socket was closed or reset under a request that got no response. */
+/** The error when the socket was closed or reset under a request that got no response. */
 function isStaleConnection(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
@@ -82,20 +83,21 @@ function isStaleConnection(error: unknown): boolean {
   return false;
 }
 
-export function createGatewayApi(params: { url: string; fetch?: typeof fetch }): GatewayApi {
+export function createGatewayApi(params: { url: string; transport?: HttpTransport }): GatewayApi {
   const base = params.url.replace(/\/+$/, "");
-  const doFetch = params.fetch ?? fetch;
+  const transport = params.transport ?? createHttpTransport();
 
   async function call<S extends z.ZodType>(
     path: string,
     init: { method: "GET" | "POST"; body?: unknown; timeoutMs: number },
     schema: S,
   ): Promise<z.infer<S>> {
-    let response: Response;
+    let response: HttpReply;
     try {
       const signal = AbortSignal.timeout(init.timeoutMs);
       const send = () =>
-        doFetch(`${base}${path}`, {
+        transport({
+          url: `${base}${path}`,
           method: init.method,
           headers: init.body === undefined ? {} : { "content-type": "application/json" },
           ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -123,7 +125,7 @@ export function createGatewayApi(params: { url: string; fetch?: typeof fetch }):
         hint: "Check the gateway URL (--gateway or GW_GATEWAY_URL) and that the gateway is running.",
       });
     }
-    const text = await response.text().catch(() => "");
+    const text = response.text;
     let json: unknown;
     try {
       json = text.length > 0 ? JSON.parse(text) : undefined;

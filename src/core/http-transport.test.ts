@@ -1,0 +1,45 @@
+// The HTTP transport: bodies and statuses exactly as the server sent them, kept-alive connections reused, and an
+// abort that surfaces as fetch's AbortError.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { test } from "node:test";
+import { createHttpTransport } from "./http-transport.ts";
+
+test("sends and receives bytes exactly, reuses the connection, and aborts with an AbortError", async () => {
+  const sockets = new Set<unknown>();
+  const server = createServer((request, response) => {
+    sockets.add(request.socket);
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      if (request.url === "/slow") return; // never answers
+      const body = Buffer.concat(chunks).toString("utf8");
+      response.writeHead(request.url === "/missing" ? 404 : 200, { "content-type": "text/plain" });
+      response.end(`${request.method} ${request.headers["content-type"] ?? "-"} ${body}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const transport = createHttpTransport();
+  try {
+    const text = "ünïcödé ".repeat(10_000);
+    const posted = await transport({
+      method: "POST",
+      url: `${base}/echo`,
+      headers: { "content-type": "application/json" },
+      body: text,
+    });
+    assert.deepEqual(posted, { status: 200, ok: true, text: `POST application/json ${text}` });
+    const missing = await transport({ method: "GET", url: `${base}/missing` });
+    assert.deepEqual(missing, { status: 404, ok: false, text: "GET - " });
+    assert.equal(sockets.size, 1, "both requests on one kept-alive connection");
+    await assert.rejects(
+      transport({ method: "GET", url: `${base}/slow`, signal: AbortSignal.timeout(100) }),
+      (error: Error) => error.name === "AbortError",
+    );
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
