@@ -51,7 +51,7 @@ export const renderCommand = defineCommand({
   words: ["render"],
   summary: "render frames of a glTF scene on the network (spot-checked, paid per tile) or --local",
   usage:
-    "SCENE.glb --frames 1-24 --size 640x360 --spp 64 --out DIR [--tile 64] [--max-price GWK] [--fps N] [--parallel N] [--timeout S] [--local [--threads N]] [--gateway URL]",
+    "SCENE.glb --frames 1-24 --size 640x360 --spp 64 --out DIR [--tile 128] [--max-price GWK] [--fps N] [--parallel N] [--timeout S] [--local [--threads N]] [--gateway URL]",
   options: {
     frames: { type: "string" },
     size: { type: "string" },
@@ -83,7 +83,7 @@ export const renderCommand = defineCommand({
     const frames = parseFrames(typeof values.frames === "string" ? values.frames : "1");
     const { width, height } = parseSize(typeof values.size === "string" ? values.size : "640x360");
     const spp = parseIntegerFlag(values.spp, "spp", 64, 1, 65_536);
-    const tile = parseIntegerFlag(values.tile, "tile", 64, 8, 4096);
+    const tile = parseIntegerFlag(values.tile, "tile", 128, 8, 4096);
     const fps = parseIntegerFlag(values.fps, "fps", 24, 1, 1000);
     const plan = { scene, frames, width, height, spp, fps, tile };
     const out = values.out;
