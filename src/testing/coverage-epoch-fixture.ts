@@ -28,7 +28,7 @@ export interface JudgedCoverageEpoch {
 }
 
 /**
- * Runs epoch 0 with hotspots at `sites` (asserted at resolution 12) and returns it judged; ~epochMs + 4 s. `during`
+ * Runs epoch 0 with hotspots at `sites` (asserted at resolution 12) and returns it judged; ~epochMs + 7 s. `during`
  * runs while the epoch is open (to try things against the live oracle).
  */
 export async function judgeCoverageEpoch(options: {
@@ -88,7 +88,11 @@ export async function judgeCoverageEpoch(options: {
   };
   try {
     await options.during?.({ url, keys });
-    await new Promise((resolve) => setTimeout(resolve, genesisMs + epochMs - Date.now() + 200));
+    // Judged once its report window has closed, as an oracle does: a beacon in the epoch's last moments has its
+    // receipt and witness reports still in flight at the epoch's end.
+    await new Promise((resolve) =>
+      setTimeout(resolve, genesisMs + epochMs + params.maxReportDelayMs - Date.now() + 200),
+    );
     const result = await oracle.closeEpoch(0);
     return { url, oracle, keys, hotspots, result, close };
   } catch (error) {

@@ -116,6 +116,10 @@ export function startHotspot(options: HotspotOptions): Hotspot {
     const txTimeNs = BigInt(assignment.slotMs) * 1_000_000n;
     await options.driver.transmit({ payload, ...options.params.beacon, atNs: txTimeNs });
     stats.beaconsSent++;
+    // The radio keeps its own (GPS) time, which may run a few ms ahead of the clock that stamps messages: a receipt
+    // stamped before its slot would be refused as signed before the beacon.
+    const early = assignment.slotMs - now();
+    if (early >= 0) await new Promise((resolve) => setTimeout(resolve, early + 1));
     const receipt = await signEnvelope(
       signer,
       {
