@@ -32,7 +32,7 @@ import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource, defaultComputeLimits } from "../resources/compute/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
 import { runWasiJob } from "../resources/compute/sandbox/index.ts";
-import { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "../testing/index.ts";
+import { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
 import { createNodeKeyFile, saveAccount } from "../wallet/index.ts";
 import { devAccount, devAccountRoles, devPrivateKey } from "./params.ts";
 import { localnetStatePath } from "./start-network.ts";
@@ -104,15 +104,8 @@ async function post(path: string, body: string): Promise<{ status: number; json:
 type ProviderView = { nodeKey: string; running: number; reputation: { successes: number; failures: number } };
 const connectedProviders = async () => (await getJson<{ providers: ProviderView[] }>("/v1/providers")).providers;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 50 });
 
 before(async () => {
   const chainPort = await freePort();

@@ -23,7 +23,7 @@ import {
 import { devAccount, devPrivateKey } from "../localnet/index.ts";
 import { providerPaths } from "../provider/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { freePort, runGw, startGw, tempHome } from "../testing/index.ts";
+import { freePort, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
 
 interface Service {
   name: string;
@@ -48,15 +48,8 @@ let publicClient: ReturnType<typeof createChainPublicClient>;
 const slashAmount = parseUnits("100", 18);
 const stake = parseUnits("1000", 18);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 500, retryErrors: true });
 
 const nextEpoch = async () =>
   Number(

@@ -22,7 +22,7 @@ import {
   walletSigner,
 } from "../protocol/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { freePort, runGw, startGw, startTestChain, type TestChain, tempHome } from "../testing/index.ts";
+import { freePort, runGw, startGw, startTestChain, type TestChain, tempHome, waitUntil } from "../testing/index.ts";
 import { providerPaths } from "./provider-config.ts";
 import { startTestGateway, type TestGateway } from "./test-gateway.ts";
 
@@ -52,15 +52,11 @@ async function killDaemon() {
   daemon = undefined;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> => waitUntil(what, probe, { timeoutMs, intervalMs: 200 });
 
 before(async () => {
   chain = await startTestChain();

@@ -29,3 +29,4 @@ export {
 } from "./fake-oracle.ts";
 export { findPostgresBin, startTestPostgres, type TestPostgres } from "./postgres-server.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";
+export { waitUntil } from "./wait-until.ts";

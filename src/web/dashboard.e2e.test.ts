@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { parseUnits } from "viem";
 import { localnetStatePath } from "../localnet/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { freePort, isProcessAlive, launchChromium, runGw, startGw, tempHome } from "../testing/index.ts";
+import { freePort, isProcessAlive, launchChromium, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const artifacts = join(repoRoot, "test-artifacts", "dashboard");
@@ -34,22 +34,13 @@ async function api<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await probe().catch((error: unknown) => {
-      last = error;
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}; last error: ${last instanceof Error ? last.message : "none"}; network stderr: ${network?.stderr().slice(-2000)}`,
-      );
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> =>
+  waitUntil(what, probe, {
+    timeoutMs,
+    intervalMs: 500,
+    retryErrors: true,
+    detail: () => `network stderr: ${network?.stderr().slice(-2000)}`,
+  });
 
 async function runJob(): Promise<string> {
   const wasm = join(home.path, "echo.wasm");

@@ -24,6 +24,7 @@ import {
   startExtraProvider,
   startGw,
   tempHome,
+  waitUntil,
 } from "../../testing/index.ts";
 
 interface Service {
@@ -100,15 +101,8 @@ async function getJson<T>(path: string): Promise<T> {
 type ProviderView = { nodeKey: string; running: number };
 const connected = async () => (await getJson<{ providers: ProviderView[] }>("/v1/providers")).providers;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 50 });
 
 before(async () => {
   mkdirSync(work, { recursive: true });

@@ -24,7 +24,7 @@ import {
   nodeKeySigner,
   signEnvelope,
 } from "../../../protocol/index.ts";
-import { freePort, runGw, startGw, tempHome } from "../../../testing/index.ts";
+import { freePort, runGw, startGw, tempHome, waitUntil } from "../../../testing/index.ts";
 import { loadNodeKeyFile } from "../../../wallet/index.ts";
 import type { RelayStats } from "./hotspot-relay.ts";
 import { packetMessageTypes } from "./packet-messages.ts";
@@ -48,15 +48,8 @@ interface Service {
   nodeKey?: string;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 100 });
 
 let deviceId = "";
 

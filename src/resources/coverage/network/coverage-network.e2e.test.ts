@@ -11,7 +11,7 @@ import { formatUnits, type Hex } from "viem";
 import { readDeployment, writeDeployment } from "../../../chain/index.ts";
 import { devAccountRoles, devPrivateKey } from "../../../localnet/params.ts";
 import { providerPaths } from "../../../provider/index.ts";
-import { freePort, runGw, startGw, tempHome } from "../../../testing/index.ts";
+import { freePort, runGw, startGw, tempHome, waitUntil } from "../../../testing/index.ts";
 
 const home = tempHome("gw-coverage-e2e-");
 const spoofHome = tempHome("gw-spoofer-e2e-");
@@ -31,15 +31,8 @@ interface Started {
   passwordFile: string;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2_000));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 2_000, retryErrors: true });
 
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url);
