@@ -270,7 +270,7 @@ test("oracle network: roots, slashing, jailing, oracle failures, a tampered root
   process.kill(first.pid, "SIGKILL");
   // With one oracle gone, each epoch waits out its proposal delay and the peers' bundle fetches; on a loaded 2-core
   // machine running the whole network (indexer included) that can take several epochs.
-  await waitForRoots(2, "one oracle down", 240_000);
+  await waitForRoots(2, "one oracle down", 420_000);
 
   // It comes back proposing tampered roots: honest oracles refuse them, the honest root is posted.
   const port = new URL(first.url).port;
