@@ -1,17 +1,9 @@
 // GET /v1/estimate: the same estimator as `gw provider estimate` (economics/estimate-earnings.ts), fed with the
 // index's posted epochs and provider totals and the governed shares and rules read from chain.
 import { type PublicClient, parseUnits } from "viem";
-import {
-  escrowAbi,
-  providerRegistryAbi,
-  readNetworkParameters,
-  readScheduledEmission,
-  resourceTypeId,
-  rewardsAbi,
-  wrapChainError,
-} from "../chain/index.ts";
-import { InvalidInputError, StateError } from "../core/errors.ts";
-import { type EpochHistoryEntry, estimateEarnings } from "../economics/index.ts";
+import { readScheduledEmission } from "../chain/index.ts";
+import { InvalidInputError } from "../core/errors.ts";
+import { type EpochHistoryEntry, estimateEarnings, readEstimateChainInputs } from "../economics/index.ts";
 import { toBigInt, toNumber } from "../indexer/index.ts";
 import { getResourceType, resourceTypes } from "../resources/index.ts";
 import type { ReadContext } from "./read-context.ts";
@@ -37,29 +29,11 @@ export async function readEstimate(ctx: ReadContext, client: PublicClient, q: Es
     });
   }
   const { contracts } = ctx.deployment;
-  const [posted, providers, reads, rules] = await Promise.all([
+  const [posted, providers, { providerBps, treasuryBps, burnBps, minStake, nextEpoch, rules }] = await Promise.all([
     readPostedEpochs(ctx.db, q.epochs),
     countProviders(ctx),
-    (async () => {
-      try {
-        return await Promise.all([
-          client.readContract({ address: contracts.escrow, abi: escrowAbi, functionName: "shares" }),
-          client.readContract({
-            address: contracts.registry,
-            abi: providerRegistryAbi,
-            functionName: "minStake",
-            args: [resourceTypeId(q.resourceType)],
-          }),
-          client.readContract({ address: contracts.rewards, abi: rewardsAbi, functionName: "nextEpoch" }),
-        ]);
-      } catch (error) {
-        throw wrapChainError(error, "reading escrow shares and minimum stake");
-      }
-    })(),
-    readNetworkParameters(client, contracts.parameters),
+    readEstimateChainInputs(client, contracts, q.resourceType),
   ]);
-  const [[providerBps, treasuryBps, burnBps], minStake, nextEpoch] = reads;
-  if (minStake === 0n) throw new StateError(`resource type ${q.resourceType} is not enabled on this network`);
   const stake = q.stake === undefined ? minStake : parseUnits(q.stake, 18);
   if (stake < minStake) {
     throw new InvalidInputError("stake is below the minimum stake for this resource type", {

@@ -1,5 +1,6 @@
 // Network economics: per-epoch stats from chain, a provider's earnings and claims, and the earnings estimator.
 export { type ClaimOutcome, claimRewards } from "./claim-rewards.ts";
+export { readEstimateChainInputs } from "./estimate-chain-inputs.ts";
 export {
   type EarningsEstimate,
   type EpochHistoryEntry,

@@ -1,21 +1,14 @@
 // `gw provider estimate`: expected monthly earnings for a node like yours, from the network's last N posted epochs
 // and the governed rules (escrow shares, work share and cap, stake-weighted liveness), minus electricity.
 import { formatUnits, parseUnits } from "viem";
-import {
-  escrowAbi,
-  providerRegistryAbi,
-  readNetworkParameters,
-  readScheduledEmission,
-  resourceTypeId,
-  rewardsAbi,
-  wrapChainError,
-} from "../../chain/index.ts";
-import { InvalidInputError, StateError } from "../../core/errors.ts";
+import { readScheduledEmission } from "../../chain/index.ts";
+import { InvalidInputError } from "../../core/errors.ts";
 import {
   type EpochHistoryEntry,
   estimateEarnings,
   getPostedEpochs,
   getRegistrySnapshot,
+  readEstimateChainInputs,
 } from "../../economics/index.ts";
 import { type ProviderConfig, readProviderConfig } from "../../provider/index.ts";
 import { getResourceType, resourceTypes } from "../../resources/index.ts";
@@ -90,33 +83,11 @@ export const providerEstimateCommand = defineCommand({
     const deployment = ctx.deployment();
     const client = ctx.publicClient();
     const { contracts } = deployment;
-    const [posted, registry, chainReads, rules] = await Promise.all([
+    const [posted, registry, { providerBps, treasuryBps, burnBps, minStake, nextEpoch, rules }] = await Promise.all([
       getPostedEpochs(client, deployment),
       getRegistrySnapshot(client, contracts.registry),
-      (async () => {
-        try {
-          return await Promise.all([
-            client.readContract({ address: contracts.escrow, abi: escrowAbi, functionName: "shares" }),
-            client.readContract({
-              address: contracts.registry,
-              abi: providerRegistryAbi,
-              functionName: "minStake",
-              args: [resourceTypeId(resource)],
-            }),
-            client.readContract({ address: contracts.rewards, abi: rewardsAbi, functionName: "nextEpoch" }),
-          ]);
-        } catch (error) {
-          throw wrapChainError(error, "reading escrow shares and minimum stake");
-        }
-      })(),
-      readNetworkParameters(client, contracts.parameters),
+      readEstimateChainInputs(client, contracts, resource),
     ]);
-    const [[providerBps, treasuryBps, burnBps], minStake, nextEpoch] = chainReads;
-    if (minStake === 0n) {
-      throw new StateError(`resource type ${resource} is not enabled on this network`, {
-        hint: "Governance enables a type by giving it a minimum stake.",
-      });
-    }
     const stake = explicitStake ?? minStake;
     if (stake < minStake) {
       throw new InvalidInputError(`--stake ${formatToken(stake)} is below the minimum stake for ${resource}`, {
