@@ -12,6 +12,8 @@ export const coverageAirStartCommand = defineCommand({
   usage: "[--host 127.0.0.1] [--port 8620 (0: a free port)] [--seed TEXT]",
   options: { host: { type: "string" }, port: { type: "string" }, seed: { type: "string" } },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const port = parseIntegerFlag(values.port, "port", 8620, 0, 65535);
     const seed = typeof values.seed === "string" && values.seed.length > 0 ? values.seed : "groundwork-air";
@@ -20,7 +22,7 @@ export const coverageAirStartCommand = defineCommand({
     process.stdout.write(
       ctx.options.json ? `${toJsonLine(summary)}\n` : `simulated air on ${air.url} (seed ${seed})\nCtrl-C stops it.\n`,
     );
-    const signal = await waitForStopSignal();
+    const signal = await stopping;
     ctx.log(`${signal}: stopping`);
     await air.close();
     return { json: { status: "stopped", signal }, text: "stopped" };

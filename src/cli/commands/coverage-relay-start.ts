@@ -21,6 +21,8 @@ export const coverageRelayStartCommand = defineCommand({
     "node-password-file": { type: "string" },
   },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const routers = ((values.router as string[] | undefined) ?? []).map((u) => u.replace(/\/+$/, ""));
     if (routers.length === 0) throw new InvalidInputError("give at least one --router URL");
     for (const url of routers) {
@@ -47,7 +49,7 @@ export const coverageRelayStartCommand = defineCommand({
       process.stdout.write(
         `hotspot relay running: packet forwarder → udp://${udpHost}:${radio.port}; routers ${routers.join(", ")}\nCtrl-C stops it.\n`,
       );
-    const signal = await waitForStopSignal();
+    const signal = await stopping;
     await relay.close();
     await radio.close();
     const stats = relay.stats();

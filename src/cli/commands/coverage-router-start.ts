@@ -33,6 +33,8 @@ export const coverageRouterStartCommand = defineCommand({
     "flush-ms": { type: "string" },
   },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const port = parseIntegerFlag(values.port, "port", 8700, 0, 65535);
     const flushMs = parseIntegerFlag(values["flush-ms"], "flush-ms", 1000, 10, 3_600_000);
@@ -105,7 +107,7 @@ export const coverageRouterStartCommand = defineCommand({
       ];
       process.stdout.write(`${lines.join("\n")}\n`);
     }
-    const signal = await waitForStopSignal();
+    const signal = await stopping;
     ctx.log(`${signal}: stopping`);
     await server.close();
     const last = await payer.stop();

@@ -8,6 +8,7 @@ import { createNodeKeyFile, loadNodeKeyFile } from "../../wallet/index.ts";
 import { defineCommand } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { parseIntegerFlag, toJsonLine } from "../format.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
 
 /** Unlocks the gateway's node key, creating and encrypting a new one on first start. */
 async function loadGatewayKey(ctx: CliContext, dir: string): Promise<{ key: NodeKey; created: boolean }> {
@@ -33,6 +34,8 @@ export const gatewayStartCommand = defineCommand({
     "max-attempts": { type: "string" },
   },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const port = parseIntegerFlag(values.port, "port", 8600, 0, 65535);
     const auditShareBps = parseIntegerFlag(values["audit-share-bps"], "audit-share-bps", 1000, 0, 10_000);
@@ -65,10 +68,7 @@ export const gatewayStartCommand = defineCommand({
       ];
       process.stdout.write(`${lines.join("\n")}\n`);
     }
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await stopping;
     ctx.log(`${signal}: stopping`);
     await gateway.close();
     return { json: { status: "stopped", signal }, text: "stopped" };

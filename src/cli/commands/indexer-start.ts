@@ -20,6 +20,7 @@ import { createCoverageClient } from "../../resources/coverage/oracle/index.ts";
 import { mountDashboard } from "../../web/index.ts";
 import { defineCommand } from "../command.ts";
 import { parseIntegerFlag, toJsonLine } from "../format.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
 
 const list = (value: unknown): string[] =>
   Array.isArray(value)
@@ -51,6 +52,8 @@ export const indexerStartCommand = defineCommand({
     reset: { type: "boolean" },
   },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const port = parseIntegerFlag(values["api-port"], "api-port", 8680, 0, 65535);
     const pollMs = parseIntegerFlag(values["poll-ms"], "poll-ms", 1000, 10, 600_000);
     const batchBlocks = parseIntegerFlag(values["batch-blocks"], "batch-blocks", 2000, 1, 100_000);
@@ -154,10 +157,7 @@ export const indexerStartCommand = defineCommand({
       log: ctx.log,
     });
     indexer.start();
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await stopping;
     ctx.log(`${signal}: stopping`);
     await indexer.stop();
     await server.close();

@@ -5,6 +5,7 @@ import { createOracleDaemon } from "../../oracle/daemon/index.ts";
 import { oracleExtensionsOf, resourceTypes } from "../../resources/index.ts";
 import { defineCommand } from "../command.ts";
 import { parseIntegerFlag, toJsonLine } from "../format.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
 
 const urls = (value: unknown): string[] =>
   ((value as string[] | undefined) ?? []).map((u) => {
@@ -31,6 +32,8 @@ export const oracleStartCommand = defineCommand({
     "fault-wrong-root": { type: "boolean" },
   },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const host = typeof values.host === "string" && values.host.length > 0 ? values.host : "127.0.0.1";
     const port = parseIntegerFlag(values.port, "port", 8610, 0, 65535);
     const { account, wallet } = await ctx.wallet();
@@ -69,10 +72,7 @@ export const oracleStartCommand = defineCommand({
         ? `${toJsonLine(summary)}\n`
         : `oracle ${daemon.address} running on ${daemon.url}\nCtrl-C stops it.\n`,
     );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await stopping;
     ctx.log(`${signal}: stopping`);
     await daemon.close();
     return { json: { status: "stopped", signal }, text: "stopped" };

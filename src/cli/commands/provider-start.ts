@@ -5,6 +5,7 @@ import { createJsonLogger, createProviderDaemon, type LogLevel } from "../../pro
 import { defineCommand } from "../command.ts";
 import { toJsonLine } from "../format.ts";
 import { loadProviderSetup } from "../provider-setup.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
 
 const levels = ["debug", "info", "warn", "error"];
 
@@ -14,6 +15,8 @@ export const providerStartCommand = defineCommand({
   usage: "[--node-password-file FILE] [--log-level info]",
   options: { "node-password-file": { type: "string" }, "log-level": { type: "string" } },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const level = (values["log-level"] as string | undefined) ?? "info";
     if (!levels.includes(level)) {
       throw new InvalidInputError(`invalid --log-level ${level}`, { hint: `One of ${levels.join(", ")}.` });
@@ -43,10 +46,7 @@ export const providerStartCommand = defineCommand({
         ? `${toJsonLine(started)}\n`
         : `provider ${started.nodeKey} running; control ${control}; gateways ${started.gateways.join(", ") || "(none)"}\n`,
     );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await stopping;
     log("info", `${signal}: stopping`, {});
     await daemon.stop();
     return { json: { status: "stopped", signal }, text: "stopped" };

@@ -9,6 +9,7 @@ import {
 } from "../../localnet/index.ts";
 import { defineCommand } from "../command.ts";
 import { formatToken, parseIntegerFlag, toJsonLine } from "../format.ts";
+import { waitForStopSignal } from "../stop-signal.ts";
 
 export const startCommand = defineCommand({
   words: ["start"],
@@ -30,6 +31,8 @@ export const startCommand = defineCommand({
     without: { type: "string" },
   },
   async run(ctx, { values }) {
+    // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
+    const stopping = waitForStopSignal();
     const oraclePort = parseIntegerFlag(values["oracle-port"], "oracle-port", 8610, 0, 65533);
     const network = await startLocalNetwork({
       home: ctx.options.home,
@@ -93,10 +96,7 @@ export const startCommand = defineCommand({
       process.stdout.write(`${lines.join("\n")}\n`);
     }
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await stopping;
     ctx.log(`${signal}: stopping`);
     await network.stop();
     return { json: { status: "stopped", signal }, text: "stopped" };
