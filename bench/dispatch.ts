@@ -2,9 +2,10 @@
 // args and input run (a) in a warm sandbox pool with a precompiled module, as a provider runs it, and (b) end to end
 // through the SDK (sign, gateway, provider, verify, pay) against a local network of real processes, replicas 1.
 // busy.wat's iteration count is calibrated at run time so the local run takes ~1 ms, ~100 ms and ~1 s.
-// overheadX = median network time ÷ median local time − 1, over every job as the customer waits for it: an audited
-// job (a silent second replica) answers only once both replicas agree, so audits count; medians over audited and
-// unaudited jobs apart are reported too. Measured with the gateway's default audit share and again with audits off; plus trivial-job throughput through one client, with the CPU time each role spent per trivial job
+// overheadX = median network time ÷ median local time − 1, over every job as the customer waits for it. An audited
+// job (a silent second replica) answers at its first verified result and the audit settles the bill afterwards, but
+// its replica still loads the machine while the next jobs run, so audits count; medians over audited and unaudited
+// jobs apart are reported too, and every audit's verdict is checked (confirmed, never overturned). Measured with the gateway's default audit share and again with audits off; plus trivial-job throughput through one client, with the CPU time each role spent per trivial job
 // (from /proc, so it holds on a loaded machine where wall-clock medians do not).
 // `npm run bench -- dispatch [--providers 2] [--reps 50,20,5] [--skip-audits-off]`
 import { randomBytes } from "node:crypto";
@@ -140,6 +141,7 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
         const auditedNet: number[] = [];
         const unauditedNet: number[] = [];
         let auditedJobs = 0;
+        const verdicts: Promise<unknown>[] = [];
         for (let i = 0; i < size.reps; i++) {
           local.push((await runLocal(n)).ms);
           const t0 = performance.now();
@@ -149,9 +151,19 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
           (result.audited ? auditedNet : unauditedNet).push(ms);
           gateway.push(result.timings.gatewayMs);
           if (result.audited) auditedJobs++;
+          if (result.audit) {
+            verdicts.push(
+              result.audit.then((verdict) => {
+                if (verdict.verification !== "audit" || verdict.overturned) {
+                  throw new Error(`an audit did not confirm the result: ${JSON.stringify(verdict.verification)}`);
+                }
+              }),
+            );
+          }
           const stdout = Buffer.from(result.stdout).toString();
           if (stdout !== expected) throw new Error(`network output ${stdout.trim()} ≠ local ${expected.trim()}`);
         }
+        await Promise.all(verdicts);
         const localMs = median(local);
         const networkMs = median(net);
         perSize[size.name] = {

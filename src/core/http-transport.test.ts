@@ -24,15 +24,22 @@ test("sends and receives bytes exactly, reuses the connection, and aborts with a
   const transport = createHttpTransport();
   try {
     const text = "ünïcödé ".repeat(10_000);
+    const chunks: Buffer[] = [];
     const posted = await transport({
       method: "POST",
       url: `${base}/echo`,
       headers: { "content-type": "application/json" },
       body: text,
+      onChunk: (chunk, contentType) => {
+        assert.equal(contentType, "text/plain");
+        chunks.push(chunk);
+      },
     });
-    assert.deepEqual(posted, { status: 200, ok: true, text: `POST application/json ${text}` });
+    const expected = `POST application/json ${text}`;
+    assert.deepEqual(posted, { status: 200, ok: true, text: expected, contentType: "text/plain" });
+    assert.equal(Buffer.concat(chunks).toString("utf8"), expected, "every chunk was told, in order");
     const missing = await transport({ method: "GET", url: `${base}/missing` });
-    assert.deepEqual(missing, { status: 404, ok: false, text: "GET - " });
+    assert.deepEqual(missing, { status: 404, ok: false, text: "GET - ", contentType: "text/plain" });
     assert.equal(sockets.size, 1, "both requests on one kept-alive connection");
     await assert.rejects(
       transport({ method: "GET", url: `${base}/slow`, signal: AbortSignal.timeout(100) }),

@@ -11,12 +11,15 @@ export interface HttpExchange {
   body?: string;
   /** Aborts the exchange: the error is an AbortError, as fetch's is. */
   signal?: AbortSignal;
+  /** Told each piece of the body as it arrives, for answers that stream (NDJSON); the reply still has it all. */
+  onChunk?: (chunk: Buffer, contentType: string) => void;
 }
 
 export interface HttpReply {
   status: number;
   ok: boolean;
   text: string;
+  contentType: string;
 }
 
 export type HttpTransport = (exchange: HttpExchange) => Promise<HttpReply>;
@@ -39,11 +42,16 @@ export function createHttpTransport(): HttpTransport {
         },
         (response) => {
           const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          const contentType = response.headers["content-type"] ?? "";
+          response.on("data", (chunk: Buffer) => {
+            chunks.push(chunk);
+            exchange.onChunk?.(chunk, contentType);
+          });
           response.on("error", reject);
           response.on("end", () => {
             const status = response.statusCode ?? 0;
-            resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString("utf8") });
+            const text = Buffer.concat(chunks).toString("utf8");
+            resolve({ status, ok: status >= 200 && status < 300, text, contentType });
           });
         },
       );

@@ -16,7 +16,7 @@ import { AdmissionRejectedError, admissionCloseCode, DuplicateJobError, NoProvid
 import { acceptFraudClaim } from "./fraud-claim.ts";
 import { openGatewayStore } from "./gateway-store.ts";
 import { createHttpApi } from "./http-api.ts";
-import { type JobOutcome, runJob } from "./job-engine.ts";
+import { type JobHooks, type JobOutcome, runJob } from "./job-engine.ts";
 import { acceptJobRequest, createDepositReader } from "./job-request.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { admitProvider, checkProviderRegistration } from "./provider-admission.ts";
@@ -139,7 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onAttemptFinished: (outcome: string) => metrics.attemptsTotal.inc({ outcome }),
   };
 
-  async function submitJob(raw: unknown): Promise<JobOutcome> {
+  async function submitJob(raw: unknown, hooks: JobHooks = {}): Promise<JobOutcome> {
     const startedAt = now();
     try {
       const { job, release } = await acceptJobRequest(raw, {
@@ -191,7 +191,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         release();
         throw error;
       }
-      const outcome = await runJob(engineContext, job);
+      const { onFirstResult } = hooks;
+      const outcome = await runJob(
+        engineContext,
+        job,
+        onFirstResult
+          ? // An early answer is an answer too: only once the job id is durable.
+            {
+              onFirstResult: (preview) =>
+                void accepted.then(
+                  () => onFirstResult(preview),
+                  () => {},
+                ),
+            }
+          : {},
+      );
       await accepted;
       release(); // the job log now remembers the id
       // The settlement record is for operators, not for safety (the id was made durable when accepted): nobody waits

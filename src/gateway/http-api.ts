@@ -15,13 +15,13 @@ import {
   ProviderNotConnectedError,
 } from "./errors.ts";
 import type { ReportKind, StoredJobRecord, StoredReport } from "./gateway-store.ts";
-import type { JobOutcome } from "./job-engine.ts";
+import type { JobHooks, JobOutcome } from "./job-engine.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
 export interface HttpApiHandlers {
   info(): Record<string, unknown>;
   providers(): Record<string, unknown>[];
-  submitJob(raw: unknown): Promise<JobOutcome>;
+  submitJob(raw: unknown, hooks?: JobHooks): Promise<JobOutcome>;
   submitVouchers(raw: unknown): Promise<{ delivered: number; queued: number }>;
   /** A customer's claim.fraud → the gateway's recompute fraud report, once the claim holds. */
   submitClaim(raw: unknown): Promise<unknown>;
@@ -47,6 +47,8 @@ export function httpStatusOf(error: GroundworkError): ContentfulStatusCode {
   if (error instanceof NoProvidersError) return 503;
   return httpStatusFor[error.kind];
 }
+
+const ndjson = "application/x-ndjson";
 
 async function readJson(text: Promise<string>): Promise<unknown> {
   const body = await text;
@@ -110,19 +112,49 @@ export function createHttpApi(handlers: HttpApiHandlers): Hono {
     });
     return c.json({ records: page.records, next: page.next ?? null });
   });
-  app.post("/v1/jobs", limit, async (c) => c.json(await handlers.submitJob(await readJson(c.req.text()))));
+  app.post("/v1/jobs", limit, async (c) => {
+    const raw = await readJson(c.req.text());
+    if (!(c.req.header("accept") ?? "").includes(ndjson)) return c.json(await handlers.submitJob(raw));
+    // A client that reads NDJSON gets an audited job's first result as soon as it is in, then the final outcome
+    // once the silent replica settles (docs/protocol.md); every other job answers with its one line, as JSON would.
+    let answerEarly: (preview: JobOutcome) => void = () => {};
+    const preview = new Promise<JobOutcome>((resolve) => {
+      answerEarly = resolve;
+    });
+    const final = handlers.submitJob(raw, { onFirstResult: (p) => answerEarly(p) });
+    const first = await Promise.race([preview.then((p) => ({ preview: p })), final.then((o) => ({ outcome: o }))]);
+    if ("outcome" in first) return c.json(first.outcome);
+    const line = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value)}\n`);
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(line(first.preview));
+        try {
+          controller.enqueue(line(await final));
+        } catch (error) {
+          controller.enqueue(line(errorBody(error as Error, c.req.method, c.req.path)));
+        }
+        controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { "content-type": ndjson } });
+  });
   app.post("/v1/challenges", limit, async (c) => c.json(await handlers.relayChallenge(await readJson(c.req.text()))));
   app.post("/v1/claims", limit, async (c) => c.json(await handlers.submitClaim(await readJson(c.req.text()))));
   app.post("/v1/vouchers", limit, async (c) => c.json(await handlers.submitVouchers(await readJson(c.req.text()))));
 
   app.notFound((c) => c.json(new InvalidInputError(`no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
-  app.onError((raw, c) => {
+  /** What an error answers: its own body when it is the client's to know, else a bare internal error (logged). */
+  const errorBody = (raw: Error, method: string, path: string): Record<string, unknown> => {
     if (raw instanceof GroundworkError) {
       const status = httpStatusOf(raw);
-      if (status < 500 || status === 503 || status === 504 || status === 502) return c.json(raw.toJSON(), status);
+      if (status < 500 || status === 503 || status === 504 || status === 502) return raw.toJSON();
     }
-    handlers.log(`internal error on ${c.req.method} ${c.req.path}: ${raw.stack ?? raw.message}`);
-    return c.json({ error: "InternalError", kind: "internal", message: "internal error" }, 500);
+    handlers.log(`internal error on ${method} ${path}: ${raw.stack ?? raw.message}`);
+    return { error: "InternalError", kind: "internal", message: "internal error" };
+  };
+  app.onError((raw, c) => {
+    const body = errorBody(raw, c.req.method, c.req.path);
+    return c.json(body, raw instanceof GroundworkError && body.kind !== "internal" ? httpStatusOf(raw) : 500);
   });
   return app;
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { createHttpTransport } from "../core/http-transport.ts";
 import { generateNodeKeySeed, type NodeKey, nodeKeyFromSeed, verifyEnvelopeSignature } from "../protocol/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
 import { registerTestProvider, startTestChain, type TestChain, tempHome } from "../testing/index.ts";
@@ -271,6 +272,59 @@ test("the audit lottery (random() = 0) silently runs a second replica", async ()
   }
 });
 
+test("a client that reads NDJSON gets an audited job's first result before the audit settles", async () => {
+  const a = await provider("honest");
+  const b = await provider("hang");
+  const transport = createHttpTransport();
+  const post = async (input: string, onChunk?: (chunk: Buffer) => void) => {
+    const body = computeJobBody({ module: echo, input: Buffer.from(input), timeoutMs: 1500 });
+    const request = await signJobRequest(chain.account(customerIndex), gateway.key, body);
+    return transport({
+      method: "POST",
+      url: `${gateway.url}/v1/jobs`,
+      headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+      body: JSON.stringify(request),
+      ...(onChunk ? { onChunk } : {}),
+    });
+  };
+  nextRandom = 0;
+  try {
+    const lines: JobOutcome[] = [];
+    let early: JobOutcome | undefined;
+    const reply = await post("audit me early", (chunk) => {
+      early ??= JSON.parse(chunk.toString().split("\n")[0] as string) as JobOutcome;
+    });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.contentType, "application/x-ndjson");
+    for (const line of reply.text.trimEnd().split("\n")) lines.push(JSON.parse(line) as JobOutcome);
+    assert.equal(lines.length, 2);
+    const [preview, final] = lines as [JobOutcome, JobOutcome];
+    assert.deepEqual(early, preview, "the early line came on its own, before the final one");
+    // The first line: the honest provider's result, the audit still out (the hanging replica is not mentioned).
+    assert.equal(preview.verification, "pending");
+    assert.equal(preview.audited, true);
+    assert.equal(preview.results.length, 1);
+    assert.equal(outputOf(preview.results[0]).toString(), "audit me early");
+    assert.deepEqual(
+      preview.attempts.map((x) => [x.provider, x.outcome]),
+      [[a.nodeKey, "ok"]],
+    );
+    // The final line: the replica timed out and nobody else could run it, so the single result stands.
+    assert.equal(final.verification, "single");
+    assert.equal(final.results.length, 1);
+    assert.ok(final.attempts.some((x) => x.provider === b.nodeKey && x.outcome === "timeout"));
+
+    // An unaudited job answers with its one JSON body, whatever the client takes.
+    nextRandom = 0.99;
+    const plain = await post("not audited");
+    assert.equal(plain.contentType, "application/json");
+    assert.equal((JSON.parse(plain.text) as JobOutcome).verification, "single");
+  } finally {
+    nextRandom = 0.99;
+    await closeAll([a, b]);
+  }
+});
+
 test("with no provider connected, a job is refused with 503 and not recorded", async () => {
   const { status, json } = await runEcho(Buffer.from("nobody"));
   assert.equal(status, 503);
@@ -280,7 +334,8 @@ test("with no provider connected, a job is refused with 503 and not recorded", a
 test("metrics count jobs and attempts", async () => {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
   assert.match(text, /jobs_total\{status="ok"\} \d+/);
-  assert.match(text, /attempts_total\{outcome="timeout"\} 1/);
+  // One from the deadline test, one from the audit replica that hung.
+  assert.match(text, /attempts_total\{outcome="timeout"\} 2/);
   assert.match(text, /providers_connected 0/);
   assert.match(text, /job_duration_seconds_count \d+/);
 });

@@ -54,7 +54,8 @@ export interface AttemptSummary {
   detail?: string;
 }
 
-export type Verification = "single" | "majority" | "inconclusive" | "none";
+/** "pending": an early answer (JobHooks.onFirstResult) whose audit replica is still out. */
+export type Verification = "single" | "majority" | "inconclusive" | "none" | "pending";
 
 /** What POST /v1/jobs answers (docs/protocol.md). */
 export interface JobOutcome {
@@ -89,6 +90,14 @@ export interface JobEngineContext {
   random: () => number;
   log: (line: string) => void;
   onAttemptFinished?: (outcome: AttemptOutcome) => void;
+}
+
+export interface JobHooks {
+  /**
+   * An audited job's first valid result, before its silent replica is in: the customer may take the output now and
+   * hold the payment until the final outcome (which runJob still returns). Never called for other jobs.
+   */
+  onFirstResult?: (preview: JobOutcome) => void;
 }
 
 /** A job.result that failed verification; the detail goes into the failure report. */
@@ -205,7 +214,7 @@ type Settlement =
 type Decision = Settlement | { done: false; more: number };
 
 /** Runs `job` until it settles; never throws for provider faults (they become attempts and reports). */
-export async function runJob(context: JobEngineContext, job: AcceptedJob): Promise<JobOutcome> {
+export async function runJob(context: JobEngineContext, job: AcceptedJob, hooks: JobHooks = {}): Promise<JobOutcome> {
   const { pool, signer } = context;
   // Work the customer checks by recomputation needs no silent replica: a wrong result is caught by that check.
   const audited = job.replicas === 1 && !job.type.recompute && context.random() * 10_000 < context.auditShareBps;
@@ -224,6 +233,7 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob): Promi
   let owedReroutes = 0;
   let capacityDeadline: number | undefined;
   let settled = false;
+  let previewed = false;
 
   const push = (signal: Signal) => {
     if (settled) return;
@@ -421,6 +431,28 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob): Promi
     if (next.done) {
       decision = next;
       break;
+    }
+    const [first] = results;
+    if (audited && !previewed && first && hooks.onFirstResult) {
+      previewed = true;
+      // The attempts that ended so far; the replica still running is not told about, here or to the provider.
+      const ended = [...summaries.values()].filter((s) => !running.has(s.attempt));
+      try {
+        hooks.onFirstResult({
+          jobId: job.jobId,
+          status: "ok",
+          resultDigest: first.digest,
+          results: [first.envelope],
+          dissent: [],
+          attempts: ended.map((s) => (s.attempt === first.attempt ? { ...s, outcome: "ok" } : s)),
+          reroutes,
+          audited,
+          verification: "pending",
+          reported: [],
+        });
+      } catch (error) {
+        context.log(`job ${job.jobId}: the early answer failed: ${(error as Error).message}`);
+      }
     }
     let missing = next.more;
     let busy = 0;

@@ -68,7 +68,14 @@ export interface GatewayApi {
   getInfo(): Promise<GatewayInfo>;
   /** The providers connected now, with their offers, capacity and running attempts. */
   getProviders(): Promise<GatewayProvider[]>;
-  postJob(request: Envelope, options: { timeoutMs: number }): Promise<JobOutcome>;
+  /**
+   * Sends a signed job.request; resolves with the job's final outcome. With `onPreview`, an audited job's first result
+   * is handed over as soon as the gateway has it (its audit replica still running); the final outcome follows.
+   */
+  postJob(
+    request: Envelope,
+    options: { timeoutMs: number; onPreview?: (preview: JobOutcome) => void },
+  ): Promise<JobOutcome>;
   postVouchers(submission: Envelope): Promise<void>;
   /** A claim.fraud: the gateway checks it and answers with the report it signed. */
   postClaim(claim: Envelope): Promise<{ provider: string; jobId: string; seq: number }>;
@@ -83,13 +90,45 @@ function isStaleConnection(error: unknown): boolean {
   return false;
 }
 
+const ndjson = "application/x-ndjson";
+
+/**
+ * Reads a streamed NDJSON answer: the gateway streams only when it has an early answer, so the first line is that one
+ * (handed to `onLine` as soon as it is complete, once, if it is the protocol) and the last is the final answer.
+ */
+function lineReader<S extends z.ZodType>(schema: S, onLine: (line: z.infer<S>) => void) {
+  let buffered = Buffer.alloc(0);
+  let done = false;
+  return (chunk: Buffer, contentType: string) => {
+    if (done || !contentType.includes(ndjson)) return;
+    buffered = Buffer.concat([buffered, chunk]); // bytes, not text: a chunk may end inside a character
+    const newline = buffered.indexOf(10);
+    if (newline < 0) return;
+    done = true;
+    let json: unknown;
+    try {
+      json = JSON.parse(buffered.subarray(0, newline).toString("utf8"));
+    } catch {
+      return; // not the protocol: the final answer decides
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) onLine(parsed.data);
+  };
+}
+
 export function createGatewayApi(params: { url: string; transport?: HttpTransport }): GatewayApi {
   const base = params.url.replace(/\/+$/, "");
   const transport = params.transport ?? createHttpTransport();
 
   async function call<S extends z.ZodType>(
     path: string,
-    init: { method: "GET" | "POST"; body?: unknown; timeoutMs: number },
+    init: {
+      method: "GET" | "POST";
+      body?: unknown;
+      timeoutMs: number;
+      /** Takes an NDJSON answer: each line but the last goes here as it arrives; the last is the answer. */
+      onLine?: (line: z.infer<S>) => void;
+    },
     schema: S,
   ): Promise<z.infer<S>> {
     let response: HttpReply;
@@ -99,9 +138,13 @@ export function createGatewayApi(params: { url: string; transport?: HttpTranspor
         transport({
           url: `${base}${path}`,
           method: init.method,
-          headers: init.body === undefined ? {} : { "content-type": "application/json" },
+          headers: {
+            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+            ...(init.onLine ? { accept: `${ndjson}, application/json` } : {}),
+          },
           ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
           signal,
+          ...(init.onLine ? { onChunk: lineReader(schema, init.onLine) } : {}),
         });
       try {
         response = await send();
@@ -125,7 +168,10 @@ export function createGatewayApi(params: { url: string; transport?: HttpTranspor
         hint: "Check the gateway URL (--gateway or GW_GATEWAY_URL) and that the gateway is running.",
       });
     }
-    const text = response.text;
+    // An NDJSON answer's last line is the answer; the lines before it were handed to onLine as they came.
+    const text = response.contentType.includes(ndjson)
+      ? (response.text.trimEnd().split("\n").at(-1) ?? "")
+      : response.text;
     let json: unknown;
     try {
       json = text.length > 0 ? JSON.parse(text) : undefined;
@@ -135,7 +181,10 @@ export function createGatewayApi(params: { url: string; transport?: HttpTranspor
     if (response.status === 402) {
       throw new InsufficientDepositError("the gateway refused the job: not enough in escrow", { body: json ?? text });
     }
-    if (!response.ok) {
+    // A streamed answer's status was sent with its early line: a failure after it comes as an error body instead.
+    const failedLate =
+      response.contentType.includes(ndjson) && json !== null && typeof json === "object" && "error" in json;
+    if (!response.ok || failedLate) {
       const message =
         json && typeof json === "object" && typeof (json as { message?: unknown }).message === "string"
           ? (json as { message: string }).message
@@ -159,8 +208,12 @@ export function createGatewayApi(params: { url: string; transport?: HttpTranspor
     getInfo: () => call("/v1/info", { method: "GET", timeoutMs: 15_000 }, gatewayInfoSchema),
     getProviders: async () =>
       (await call("/v1/providers", { method: "GET", timeoutMs: 15_000 }, gatewayProvidersSchema)).providers,
-    postJob: (request, { timeoutMs }) =>
-      call("/v1/jobs", { method: "POST", body: request, timeoutMs }, jobOutcomeSchema),
+    postJob: (request, { timeoutMs, onPreview }) =>
+      call(
+        "/v1/jobs",
+        { method: "POST", body: request, timeoutMs, ...(onPreview ? { onLine: onPreview } : {}) },
+        jobOutcomeSchema,
+      ),
     async postVouchers(submission) {
       await call("/v1/vouchers", { method: "POST", body: submission, timeoutMs: 15_000 }, z.unknown());
     },

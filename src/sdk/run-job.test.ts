@@ -309,3 +309,170 @@ test("a failed job and a refused deposit surface as typed errors", async () => {
   behaviour = async () => ({ status: 402, body: { error: "InsufficientDeposit", message: "deposit 0 < 5000" } });
   await assert.rejects(compute(), InsufficientDepositError);
 });
+
+/** A gateway that answers an audited job at its first result and settles it when the test says so. */
+function auditedEarly(first: (r: Envelope<JobRequestBody>, gk: Hex) => Promise<Envelope>, final: typeof behaviour) {
+  let release: () => void = () => {};
+  const hold = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  behaviour = async (request, gk) => ({
+    preview: { ...(fakeJobOutcome(request, { audited: true, results: [await first(request, gk)] }).body as object) },
+    hold,
+    body: (await final(request, gk)).body,
+  });
+  return release;
+}
+
+/** What vouchers submitted since submission `since` promise `name` beyond what it redeemed on chain already. */
+async function paidSince(since: number, name: keyof typeof keys): Promise<bigint> {
+  const owner = ownerOf(name);
+  const voucher = gateway.voucherSubmissions
+    .slice(since)
+    .flatMap((s) => s.body.vouchers)
+    .findLast((v) => v.voucher.provider === owner.toLowerCase());
+  if (!voucher) return 0n;
+  const redeemed = await chain.publicClient.readContract({
+    address: chain.deployment.contracts.escrow,
+    abi: escrowAbi,
+    functionName: "redeemed",
+    args: [chain.account(1).address, owner],
+  });
+  return BigInt(voucher.voucher.cumulativeAmount) - redeemed;
+}
+
+test("an audited job answers at its first result; nobody is paid until the audit agrees, then both replicas are", async () => {
+  const release = auditedEarly(
+    (request, gk) => honest("a", request, gk),
+    async (request, gk) =>
+      fakeJobOutcome(request, {
+        audited: true,
+        results: [await honest("a", request, gk), await honest("b", request, gk)],
+      }),
+  );
+  const fresh = newClient(`${home.path}/payments-audit-1`);
+  const before = gateway.voucherSubmissions.length;
+  const result = await runCompute(fresh, {
+    module: randomBytes(64),
+    input: Buffer.from("in"),
+    args: [],
+    replicas: 1,
+    maxPrice: 5000n,
+    timeoutMs: 10_000,
+  });
+  // The output is here while the gateway still holds the audit: nothing has been paid yet.
+  assert.equal(Buffer.from(result.stdout).toString(), "hello\n");
+  assert.equal(result.audited, true);
+  assert.ok(result.audit, "an early answer carries the audit's verdict to come");
+  assert.equal(gateway.voucherSubmissions.length, before);
+  release();
+  const verdict = await result.audit;
+  assert.equal(verdict.verification, "audit");
+  assert.equal(verdict.overturned, false);
+  assert.equal(verdict.cost, 2000n);
+  await fresh.settlePayments();
+  assert.equal((await result.payment).delivered, true);
+  assert.equal(await paidSince(before, "a"), 1000n);
+  assert.equal(await paidSince(before, "b"), 1000n);
+});
+
+test("an audit that overturns the early answer pays the majority only and hands over the majority's output", async () => {
+  const release = auditedEarly(
+    (request, gk) => honest("c", request, gk, { output: Buffer.from("wrong\n") }),
+    async (request, gk) =>
+      fakeJobOutcome(request, {
+        audited: true,
+        results: [await honest("a", request, gk), await honest("b", request, gk)],
+        dissent: [await honest("c", request, gk, { output: Buffer.from("wrong\n") })],
+      }),
+  );
+  const fresh = newClient(`${home.path}/payments-audit-2`);
+  const before = gateway.voucherSubmissions.length;
+  const result = await runCompute(fresh, {
+    module: randomBytes(64),
+    input: Buffer.from("in"),
+    args: [],
+    replicas: 1,
+    maxPrice: 5000n,
+    timeoutMs: 10_000,
+  });
+  assert.equal(Buffer.from(result.stdout).toString(), "wrong\n");
+  release();
+  const verdict = await result.audit;
+  assert.ok(verdict);
+  assert.equal(verdict.overturned, true);
+  assert.equal(Buffer.from(verdict.output ?? []).toString(), "hello\n");
+  assert.deepEqual(
+    verdict.dissenters.map((d) => d.nodeKey),
+    [keys.c.publicKey],
+  );
+  await fresh.settlePayments();
+  assert.equal(await paidSince(before, "a"), 1000n);
+  assert.equal(await paidSince(before, "b"), 1000n);
+  assert.equal(await paidSince(before, "c"), 0n, "the overturned provider is not paid");
+});
+
+test('an audit with no verdict pays nobody; payment "await" and unverifiable first results wait for the audit', async () => {
+  let release = auditedEarly(
+    (request, gk) => honest("a", request, gk),
+    async (request, gk) =>
+      fakeJobOutcome(request, {
+        audited: true,
+        results: [await honest("a", request, gk)],
+        dissent: [await honest("c", request, gk, { output: Buffer.from("wrong\n") })],
+      }),
+  );
+  const submissions = gateway.voucherSubmissions.length;
+  const job = {
+    module: randomBytes(64),
+    input: Buffer.from("in"),
+    args: [],
+    replicas: 1,
+    maxPrice: 5000n,
+    timeoutMs: 10_000,
+  };
+  const undecided = await runCompute(client, job);
+  release();
+  const verdict = await undecided.audit;
+  assert.equal(verdict?.verification, "failed");
+  assert.match(verdict?.error ?? "", /no verifiable majority/);
+  await client.settlePayments();
+  assert.equal(gateway.voucherSubmissions.length, submissions);
+
+  // A one-shot customer (the CLI) pays before it exits: it waits for the verdict and gets no early answer.
+  release = auditedEarly(
+    (request, gk) => honest("a", request, gk),
+    async (request, gk) =>
+      fakeJobOutcome(request, {
+        audited: true,
+        results: [await honest("a", request, gk), await honest("b", request, gk)],
+      }),
+  );
+  let settled = false;
+  const awaited = runCompute(client, { ...job, payment: "await" }).then((r) => {
+    settled = true;
+    return r;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(settled, false, 'payment "await" does not return before the audit');
+  release();
+  const paid = await awaited;
+  assert.equal(paid.audit, undefined);
+  assert.equal(paid.verification, "audit");
+
+  // A first result that does not verify is no answer: the final outcome is waited for.
+  release = auditedEarly(
+    (request, gk) => honest("unregistered", request, gk),
+    async (request, gk) =>
+      fakeJobOutcome(request, {
+        audited: true,
+        results: [await honest("a", request, gk), await honest("b", request, gk)],
+      }),
+  );
+  const waited = runCompute(client, job);
+  setTimeout(release, 200);
+  const result = await waited;
+  assert.equal(result.audit, undefined);
+  assert.equal(result.verification, "audit");
+  await client.settlePayments();
+});

@@ -18,7 +18,7 @@ import type { GroundworkClient } from "./client.ts";
 import { GatewayError, JobFailedError, VerificationFailedError } from "./errors.ts";
 import type { JobOutcome } from "./gateway-api.ts";
 import type { PaymentOutcome } from "./payer.ts";
-import { type Verification, type VerifiedResult, verifyJobResults } from "./verify-results.ts";
+import { type JobVerdict, type Verification, type VerifiedResult, verifyJobResults } from "./verify-results.ts";
 
 export interface RunJobParams {
   /** A resource type this build knows (its name). */
@@ -42,7 +42,8 @@ export interface RunJobParams {
    */
   maxRefutedRetries?: number;
   /**
-   * "background" (the default): the result is returned as soon as it is verified, and the agreeing providers are
+   * "background" (the default): the result is returned as soon as it is verified (an audited job's at its first
+   * result, before the audit: see `RunJobResult.audit`), and the agreeing providers are
    * paid in the client's next payment round (`result.payment`; `client.settlePayments()` pays what is owed now and
    * waits for it). "await": a round starts at once and runJob returns only once its vouchers were submitted.
    */
@@ -96,6 +97,12 @@ export interface RunJobResult {
   recomputed?: { checked: number; ms: number };
   /** Results caught by the recomputation check on the way (earlier attempts included): none of them was paid. */
   caught: CaughtResult[];
+  /**
+   * Set when an audited job was answered at its first result, before its silent replica was in (payment
+   * "background"): the audit's verdict, once it is. Until then nothing is paid; `providers` and `cost` are what the
+   * first result costs if the audit confirms it, and the verdict has the final bill.
+   */
+  audit?: Promise<AuditVerdict>;
   /**
    * Paying the agreeing providers: settled already with payment "await", under way with "background". Never rejects;
    * a failure is in its `error` (the amounts stay promised in the payment store when signed but not delivered).
@@ -269,22 +276,21 @@ async function runOnce(
   params.onProgress?.({ type: "JobSubmitted", jobId: body.jobId });
 
   const gatewayStarted = performance.now();
+  // An audited job may answer at its first result when the bill is settled in the background anyway: the customer
+  // takes the output now and the audit's verdict decides, later, who is paid (docs/sdk.md, "Audits").
+  const early = params.payment !== "await" && body.replicas === 1 && !type.recompute;
+  let takePreview: ((preview: JobOutcome) => void) | undefined;
+  const preview = early
+    ? new Promise<JobOutcome>((resolve) => {
+        takePreview = resolve;
+      })
+    : undefined;
   // The gateway answers once the job settles: give it the job's own timeout plus room for reroutes and transfer.
-  const outcome = await client.gateway.postJob(request, { timeoutMs: body.timeoutMs * 2 + 30_000 });
-  const gatewayMs = performance.now() - gatewayStarted;
-  if (outcome.jobId !== body.jobId) {
-    throw new GatewayError("the gateway answered for another job", {
-      status: 200,
-      details: { jobId: body.jobId, answeredFor: outcome.jobId },
-    });
-  }
-  if (outcome.status === "failed") {
-    throw new JobFailedError(body.jobId, outcome.error ?? undefined, {
-      details: { reroutes: outcome.reroutes, attempts: outcome.attempts },
-    });
-  }
-
-  const verdict = await verifyJobResults({
+  const final = client.gateway.postJob(request, {
+    timeoutMs: body.timeoutMs * 2 + 30_000,
+    ...(takePreview ? { onPreview: takePreview } : {}),
+  });
+  const verifyParams = (outcome: JobOutcome) => ({
     request: {
       jobId: body.jobId,
       customer,
@@ -297,8 +303,146 @@ async function runOnce(
     resourceType: type,
     envelopes: [...outcome.results, ...outcome.dissent],
     audited: outcome.audited,
-    getProvider: (nodeKey) => client.getProvider(nodeKey),
+    getProvider: (nodeKey: Hex) => client.getProvider(nodeKey),
   });
+  const settle = (outcome: JobOutcome, gatewayMs: number) =>
+    settleJob(
+      client,
+      params,
+      { body, type, gateway: info.gateway, started, gatewayMs },
+      outcome,
+      verifyParams,
+      caughtBefore,
+    );
+
+  if (preview) {
+    final.catch(() => {}); // awaited below or by the audit; never unhandled meanwhile
+    const first = await Promise.race([preview.then((p) => ({ preview: p })), final.then((o) => ({ outcome: o }))]);
+    if ("preview" in first) {
+      const answer = await answerBeforeAudit(client, params, first.preview, verifyParams, {
+        started,
+        gatewayMs: performance.now() - gatewayStarted,
+        settle: async () => settle(await final, performance.now() - gatewayStarted),
+        caughtBefore,
+      });
+      if (answer) return answer;
+    }
+  }
+  return settle(await final, performance.now() - gatewayStarted);
+}
+
+/** What an audit decided about a job answered before it: who is paid, and whether the early output stood. */
+export interface AuditVerdict {
+  /** "audit": the silent replica agreed (or a majority formed); "single": no replica could run; "failed": no verdict. */
+  verification: Verification | "failed";
+  /** The early output lost to a majority that disagreed with it: `output` is the majority's. */
+  overturned: boolean;
+  output?: Uint8Array;
+  providers: PaidProvider[];
+  cost: bigint;
+  dissenters: RunJobResult["dissenters"];
+  /** Why there is no verdict (nothing is paid then). */
+  error?: string;
+}
+
+/**
+ * The early answer of an audited job: its first result, verified like any single result, returned now; the final
+ * outcome is verified and paid in the background (`audit`, `payment`). Undefined when the first result does not verify:
+ * the caller then waits for the final outcome as usual.
+ */
+async function answerBeforeAudit(
+  client: GroundworkClient,
+  params: RunJobParams,
+  preview: JobOutcome,
+  verifyParams: (outcome: JobOutcome) => Parameters<typeof verifyJobResults>[0],
+  context: {
+    started: number;
+    gatewayMs: number;
+    settle: () => Promise<RunJobResult>;
+    caughtBefore: readonly CaughtResult[];
+  },
+): Promise<RunJobResult | undefined> {
+  let verdict: JobVerdict;
+  try {
+    verdict = await verifyJobResults({ ...verifyParams(preview), audited: false });
+  } catch {
+    return undefined;
+  }
+  const [first] = verdict.accepted;
+  if (!first || verdict.accepted.length !== 1) return undefined;
+  const quoted = BigInt(first.receipt.price);
+  const price = quoted < params.maxPrice ? quoted : params.maxPrice;
+  const settled: Promise<{ verdict: AuditVerdict; payment: Promise<PaymentOutcome> }> = context.settle().then(
+    (final) => ({
+      verdict: {
+        verification: final.verification,
+        overturned: final.resultDigest !== verdict.resultDigest,
+        ...(final.resultDigest !== verdict.resultDigest ? { output: final.output } : {}),
+        providers: final.providers,
+        cost: final.cost,
+        dissenters: final.dissenters,
+      },
+      payment: final.payment,
+    }),
+    (error: Error) => ({
+      verdict: {
+        verification: "failed",
+        overturned: false,
+        providers: [],
+        cost: 0n,
+        dissenters: [],
+        error: error.message,
+      },
+      payment: Promise.resolve(noPayment),
+    }),
+  );
+  const payment = settled.then((s) => s.payment);
+  client.trackPayment(payment);
+  return {
+    jobId: first.receipt.jobId,
+    output: first.output,
+    outcome: first.outcome,
+    metering: first.receipt.metering,
+    resultDigest: verdict.resultDigest,
+    providers: [{ nodeKey: first.receipt.provider, owner: first.receipt.owner, price }],
+    cost: price,
+    dissenters: [],
+    rejected: verdict.rejected,
+    reroutes: preview.reroutes,
+    attempts: preview.attempts,
+    audited: true,
+    verification: "single",
+    timings: { totalMs: performance.now() - context.started, gatewayMs: context.gatewayMs },
+    caught: [...context.caughtBefore],
+    audit: settled.then((s) => s.verdict),
+    payment,
+  };
+}
+
+const noPayment: PaymentOutcome = { vouchers: [], delivered: true };
+
+/** Verifies a job's final outcome, checks it by recomputation where its type does, and pays the agreeing providers. */
+async function settleJob(
+  client: GroundworkClient,
+  params: RunJobParams,
+  job: { body: JobRequestBody; type: AnyResourceType; gateway: Hex; started: number; gatewayMs: number },
+  outcome: JobOutcome,
+  verifyParams: (outcome: JobOutcome) => Parameters<typeof verifyJobResults>[0],
+  caughtBefore: readonly CaughtResult[],
+): Promise<RunJobResult> {
+  const { body, type, started, gatewayMs } = job;
+  if (outcome.jobId !== body.jobId) {
+    throw new GatewayError("the gateway answered for another job", {
+      status: 200,
+      details: { jobId: body.jobId, answeredFor: outcome.jobId },
+    });
+  }
+  if (outcome.status === "failed") {
+    throw new JobFailedError(body.jobId, outcome.error ?? undefined, {
+      details: { reroutes: outcome.reroutes, attempts: outcome.attempts },
+    });
+  }
+  const verdict = await verifyJobResults(verifyParams(outcome));
   params.onProgress?.({
     type: "ResultsVerified",
     jobId: body.jobId,
@@ -307,7 +451,7 @@ async function runOnce(
     rejected: verdict.rejected.length,
   });
 
-  const recomputed = await recomputeCheck(client, params, type, verdict.accepted, info.gateway);
+  const recomputed = await recomputeCheck(client, params, type, verdict.accepted, job.gateway);
   if (recomputed.passed.length === 0) throw new AllRefuted(recomputed.caught);
 
   // Pay each agreeing provider its price, capped at what we agreed to pay; one voucher per owner.

@@ -27,6 +27,12 @@ import { getResourceType } from "../resources/index.ts";
 export interface FakeGatewayReply {
   status?: number;
   body: unknown;
+  /**
+   * An early answer, as the gateway streams an audited job's first result (NDJSON) to a client that takes it:
+   * written at once, and `body` only once `hold` settles.
+   */
+  preview?: unknown;
+  hold?: Promise<unknown>;
 }
 
 export interface FakeGateway {
@@ -56,7 +62,16 @@ export async function startFakeGateway(options: {
     return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
   };
   const server = createServer((req, res) => {
-    const reply = ({ status, body }: FakeGatewayReply) => {
+    const reply = async ({ status, body, preview, hold }: FakeGatewayReply) => {
+      const ndjson = "application/x-ndjson";
+      if (preview !== undefined && (req.headers.accept ?? "").includes(ndjson)) {
+        res.writeHead(200, { "content-type": ndjson });
+        res.write(`${JSON.stringify(preview)}\n`);
+        await hold;
+        res.end(`${JSON.stringify(body)}\n`);
+        return;
+      }
+      await hold;
       res.writeHead(status ?? 200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
