@@ -1,7 +1,7 @@
 // One role of the local network as its own `gw` process: started, awaited until it prints its JSON status line,
 // its stderr kept in a log file, stopped with SIGTERM (SIGKILL if it lingers).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GroundworkError, TimeoutError } from "../core/errors.ts";
 
@@ -25,14 +25,20 @@ export async function startRoleProcess(params: {
   startTimeoutMs?: number;
 }): Promise<RoleProcess> {
   mkdirSync(dirname(params.logFile), { recursive: true });
-  const log = createWriteStream(params.logFile, { flags: "a" });
+  // The role writes its stderr straight into its log file: relaying it through a pipe would wake this process for
+  // every line a busy provider or gateway logs (two per job), on the cores the jobs need.
+  const log = openSync(params.logFile, "a");
   // The parent's GW_* settings (account, password, gateway) belong to the parent's user, not to this role.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("GW_")));
-  const child = spawn(process.execPath, [gwBin, ...params.args, "--json"], {
-    env: { ...inherited, ...params.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr?.pipe(log);
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [gwBin, ...params.args, "--json"], {
+      env: { ...inherited, ...params.env },
+      stdio: ["ignore", "pipe", log],
+    });
+  } finally {
+    closeSync(log); // the child has its own copy
+  }
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const status = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let buffer = "";

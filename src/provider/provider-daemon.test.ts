@@ -21,7 +21,7 @@ import {
 } from "../protocol/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { registerTestProvider, startTestChain, type TestChain, tempHome } from "../testing/index.ts";
+import { registerTestProvider, startTestChain, type TestChain, tempHome, waitUntil } from "../testing/index.ts";
 import { silentLogger } from "./logger.ts";
 import { providerConfigSchema } from "./provider-config.ts";
 import { createProviderDaemon, type ProviderDaemon } from "./provider-daemon.ts";
@@ -423,6 +423,44 @@ test("vouchers: a valid one is kept and redeemed, a forged one is refused", asyn
   // Nothing left: a second run sends nothing.
   assert.equal(await daemon.redeemNow(), undefined);
   assert.equal(daemon.status().lastRedeem?.amount, amount.toString());
+});
+
+test("vouchers reaching the redeem threshold are redeemed by themselves, and not before", async () => {
+  const { gateway, daemon, owner } = await startNode(4, { redeem: { minAmount: "2", intervalSeconds: 3600 } });
+  const customer = chain.account(6); // its deposit was made by the test before
+  const domain = { chainId: chain.deployment.chainId, escrow: chain.deployment.contracts.escrow };
+  const redeemed = () =>
+    chain.publicClient.readContract({
+      address: chain.deployment.contracts.escrow,
+      abi: escrowAbi,
+      functionName: "redeemed",
+      args: [customer.address, owner],
+    });
+  let kept = 0;
+  const deliver = async (cumulative: bigint) => {
+    const voucher = { customer: customer.address, provider: owner, cumulativeAmount: cumulative };
+    const signature = await signVoucher(customer, domain, voucher);
+    await gateway.send(messageTypes.voucherDeliver, {
+      vouchers: [{ voucher: { ...voucher, cumulativeAmount: cumulative.toString() }, signature }],
+    });
+    kept++;
+    const line = `vouchers_received_total{result="kept"} ${kept}`;
+    await waitUntil(
+      "the voucher is kept",
+      async () => ((await daemon.metrics.registry.metrics()).includes(line) ? true : undefined),
+      { timeoutMs: 5000 },
+    );
+  };
+  await deliver(parseUnits("1.5", 18));
+  await new Promise((resolve) => setTimeout(resolve, 500)); // past the check a kept voucher schedules
+  assert.equal(await redeemed(), 0n, "1.5 is below the threshold of 2");
+  await deliver(parseUnits("2.5", 18));
+  await waitUntil(
+    "the threshold redemption",
+    async () => ((await redeemed()) === parseUnits("2.5", 18) ? true : undefined),
+    { timeoutMs: 15_000 },
+  );
+  assert.equal(daemon.status().lastRedeem?.amount, parseUnits("2.5", 18).toString());
 });
 
 test("faults.corruptOutput = 1 returns a wrong output under a receipt that still verifies as signed", async () => {

@@ -238,9 +238,12 @@ export function createProviderDaemon(options: ProviderDaemonOptions): ProviderDa
           let kept = 0;
           for (const signed of delivery.body.vouchers) {
             try {
-              if ((await book.accept(signed)) === "kept") kept++;
+              const outcome = await book.accept(signed);
+              metrics.vouchersReceived.inc({ result: outcome });
+              if (outcome === "kept") kept++;
             } catch (error) {
               if (!(error instanceof VoucherRejectedError)) throw error;
+              metrics.vouchersReceived.inc({ result: "refused" });
               log("warn", "voucher refused", { reason: error.message, ...error.details });
             }
           }

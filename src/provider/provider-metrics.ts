@@ -8,6 +8,8 @@ export interface ProviderMetrics {
   jobSeconds: Histogram<"resource">;
   gatewaysConnected: Gauge;
   vouchersUnredeemedTokens: Gauge;
+  /** result: the book's outcome (kept, or why not) | refused (failed a check). */
+  vouchersReceived: Counter<"result">;
   redeemedTokens: Counter;
   challengesAnswered: Counter;
 }
@@ -34,6 +36,12 @@ export function createProviderMetrics(): ProviderMetrics {
     vouchersUnredeemedTokens: new Gauge({
       name: "vouchers_unredeemed_tokens",
       help: "Tokens owed by held vouchers and not yet redeemed (gross)",
+      registers,
+    }),
+    vouchersReceived: new Counter({
+      name: "vouchers_received_total",
+      help: "Vouchers delivered by gateways, by what became of them",
+      labelNames: ["result"],
       registers,
     }),
     redeemedTokens: new Counter({

@@ -43,6 +43,8 @@ export function createVoucherRedeemer(options: RedeemerOptions): VoucherRedeemer
   const now = options.now ?? Date.now;
   const owner = wallet.account.address;
   let owed: Record<string, bigint> = {};
+  /** What the chain said each customer had redeemed to us, at the last look: it only ever grows. */
+  const redeemedSeen = new Map<string, bigint>();
   let queue: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let nudged: NodeJS.Timeout | undefined;
@@ -63,6 +65,7 @@ export function createVoucherRedeemer(options: RedeemerOptions): VoucherRedeemer
           publicClient.readContract({ address: escrow, abi: escrowAbi, functionName: "depositOf", args: [customer] }),
         ]);
         const cumulative = BigInt(signed.voucher.cumulativeAmount);
+        redeemedSeen.set(customer, redeemed);
         return { signed, left: cumulative > redeemed ? cumulative - redeemed : 0n, deposit };
       }),
     );
@@ -90,7 +93,21 @@ export function createVoucherRedeemer(options: RedeemerOptions): VoucherRedeemer
     return receipt.transactionHash;
   }
 
+  /** The most that can be left to redeem: what the vouchers promise beyond what the chain had redeemed last time. */
+  function leftAtMost(): bigint {
+    let total = 0n;
+    for (const signed of book.list()) {
+      const cumulative = BigInt(signed.voucher.cumulativeAmount);
+      const redeemed = redeemedSeen.get(signed.voucher.customer) ?? 0n;
+      if (cumulative > redeemed) total += cumulative - redeemed;
+    }
+    return total;
+  }
+
   async function redeemOnce(force: boolean): Promise<LastRedeem | undefined> {
+    // A threshold check needs the chain only once the vouchers could add up to the threshold: with a voucher round
+    // every second or so, asking every time would cost two calls per customer per round for nothing.
+    if (!force && leftAtMost() < options.minAmount) return undefined;
     const ready = await look();
     const total = ready.reduce((sum, r) => sum + r.left, 0n);
     if (ready.length === 0 || (!force && total < options.minAmount)) return undefined;

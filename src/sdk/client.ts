@@ -39,7 +39,10 @@ export interface GroundworkClientOptions {
   sessionKey?: { ttlMs?: number } | false;
   /**
    * How long what a verified job owes waits for more before one payment round (one voucher per provider) goes out.
-   * Default 200 ms; 0 pays each job on its own. settlePayments() and payment "await" do not wait.
+   * Default 1000 ms: each round costs the gateway and the provider a secp256k1 recovery (2–10 ms of event loop)
+   * apiece, so a customer with many short jobs would otherwise spend the cores its own jobs run on; a second is
+   * nothing to a provider that redeems in batches anyway. 0 pays each job on its own. settlePayments() and payment
+   * "await" do not wait.
    */
   paymentDelayMs?: number;
 }
@@ -221,7 +224,7 @@ export function createGroundworkClient(options: GroundworkClientOptions): Ground
       while (payments.size > 0) await Promise.all([...payments]);
     },
   };
-  const paymentDelayMs = options.paymentDelayMs ?? 200;
+  const paymentDelayMs = options.paymentDelayMs ?? 1000;
   if (!Number.isInteger(paymentDelayMs) || paymentDelayMs < 0 || paymentDelayMs > 60_000) {
     throw new InvalidInputError("paymentDelayMs is an integer from 0 to 60000");
   }
