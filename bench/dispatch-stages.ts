@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { type Hex, parseUnits } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { recoverVoucherSigner, signVoucher } from "../src/chain/index.ts";
+import { createBlobCache } from "../src/core/blob-cache.ts";
 import { openGatewayStore } from "../src/gateway/gateway-store.ts";
 import { verifyJobResult } from "../src/gateway/job-engine.ts";
 import { acceptJobRequest } from "../src/gateway/job-request.ts";
@@ -99,6 +100,7 @@ export default async function dispatchStagesBench(args: string[]): Promise<Recor
         escrow: escrow.escrow,
         readDeposit: async () => parseUnits("1000", 18),
         reserveJobId: () => () => {},
+        blobs: createBlobCache({ maxBytes: 64 * 1024 ** 2 }),
       };
       const request = () => signEnvelope(signer, { type: messageTypes.jobRequest, body: requestBody(), to: gateway });
       const stages: Record<string, number> = {};

@@ -17,6 +17,14 @@ export class NoProvidersError extends RemoteError {
   override name = "NoProvidersError";
 }
 
+/**
+ * The job needs blobs that came neither with the request nor from this gateway's cache (it restarted or evicted
+ * them): send the request again with them. details.missing names them.
+ */
+export class MissingBlobsError extends InvalidInputError {
+  override name = "MissingBlobsError";
+}
+
 /** The request body is larger than this gateway accepts. */
 export class PayloadTooLargeError extends InvalidInputError {
   override name = "PayloadTooLargeError";

@@ -295,7 +295,10 @@ test("job requests: invalid work, wrong blobs and an uncovered deposit are refus
     const missing = { ...body, blobs: {} };
     const lacking = await postJson(`${gateway.url}/v1/jobs`, await signJobRequest(account, gateway.key, missing));
     assert.equal(lacking.status, 400);
-    assert.match(lacking.json.message, /lacks/);
+    assert.equal(lacking.json.error, "MissingBlobsError");
+    assert.equal(lacking.json.details.reason, "missing-blobs");
+    // The input was never sent (the module may be in the gateway's cache from earlier jobs).
+    assert.ok(lacking.json.details.missing.includes(body.spec.input));
 
     const poor = await postJson(
       `${gateway.url}/v1/jobs`,
@@ -305,6 +308,67 @@ test("job requests: invalid work, wrong blobs and an uncovered deposit are refus
     assert.equal(poor.json.error, "InsufficientDepositError");
     assert.equal(poor.json.details.deposit, "0");
     assert.ok(!jobsLog().includes(body.jobId));
+  } finally {
+    await p.close();
+  }
+});
+
+test("blobs beside the signed request: checked, kept, and named by hash alone in later requests", async () => {
+  const key = await registered(1);
+  const p = await connect(key, 1);
+  try {
+    const account = chain.account(customerIndex);
+    const beside = (body: ReturnType<typeof computeJobBody>, blobs: Record<string, string>) =>
+      signJobRequest(account, gateway.key, { ...body, blobs: {} }).then((request) => ({ request, blobs }));
+    const first = computeJobBody({ module: echo, input: Buffer.from("first") });
+    const [moduleHash, inputHash] = [first.spec.module, first.spec.input];
+    const moduleBlob = first.blobs[moduleHash] as string;
+
+    // A blob that does not hash to its name is refused, and is not kept.
+    const wrong = await postJson(
+      `${gateway.url}/v1/jobs`,
+      await beside(first, {
+        [moduleHash]: Buffer.from("other").toString("base64"),
+        [inputHash]: first.blobs[inputHash] as string,
+      }),
+    );
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.json.message, /hash/);
+    const notKept = await postJson(
+      `${gateway.url}/v1/jobs`,
+      await beside(computeJobBody({ module: echo, input: Buffer.from("x") }), {}),
+    );
+    assert.equal(notKept.json.error, "MissingBlobsError");
+
+    // Sent beside the request, the job runs; the provider got a request with no blobs inside its signature.
+    const ok = await postJson(`${gateway.url}/v1/jobs`, await beside(first, first.blobs));
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.status, "ok");
+    const assigned = p.assignments.at(-1) as unknown as {
+      body: { request: { body: { blobs: object } }; blobs: Record<string, string> };
+    };
+    assert.deepEqual(assigned.body.request.body.blobs, {});
+    assert.equal(assigned.body.blobs[moduleHash], moduleBlob);
+
+    // A later job names the module by hash alone: the gateway has it (and knows the provider has it too).
+    const second = computeJobBody({ module: echo, input: Buffer.from("second") });
+    const again = await postJson(
+      `${gateway.url}/v1/jobs`,
+      await beside(second, { [second.spec.input]: second.blobs[second.spec.input] as string }),
+    );
+    assert.equal(again.status, 200, JSON.stringify(again.json));
+    assert.equal(again.json.status, "ok");
+    const reassigned = p.assignments.at(-1) as unknown as { body: { blobs: Record<string, string> } };
+    assert.equal(reassigned.body.blobs[moduleHash], undefined, "the provider is not sent the module again");
+
+    // The wrapper is checked like everything else: extra fields and non-base64 blobs are refused.
+    const extra = await postJson(`${gateway.url}/v1/jobs`, { ...(await beside(second, {})), more: 1 });
+    assert.equal(extra.status, 400);
+    const garbage = await postJson(
+      `${gateway.url}/v1/jobs`,
+      await beside(computeJobBody({ module: echo, input: Buffer.from("g") }), { [inputHash]: "%%%" }),
+    );
+    assert.equal(garbage.status, 400);
   } finally {
     await p.close();
   }

@@ -8,6 +8,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { Hex, PublicClient } from "viem";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Deployment } from "../chain/index.ts";
+import { createBlobCache } from "../core/blob-cache.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { createReplayGuard, messageTypes, type NodeKey, nodeKeySigner } from "../protocol/index.ts";
 import { resourceTypes } from "../resources/index.ts";
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   depositCacheMs?: number;
   /** Largest accepted request body (and WebSocket frame). Default 64 MiB. */
   maxBodyBytes?: number;
+  /** Bytes of customers' blobs (modules, inputs, scenes) kept so requests can name them instead of sending them. */
+  blobCacheBytes?: number;
   log?: (line: string) => void;
   now?: () => number;
   random?: () => number;
@@ -95,6 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const key = signer.id;
   const guard = createReplayGuard({ windowMs: 120_000, now });
   const store = openGatewayStore(options.storeDir);
+  const blobs = createBlobCache({ maxBytes: options.blobCacheBytes ?? 1024 ** 3 });
   const reputations = createReputationBook({ store, log });
   const pool = createProviderPool(reputations);
   const metrics = createGatewayMetrics();
@@ -149,6 +153,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         publicClient,
         escrow: deployment.contracts.escrow,
         readDeposit,
+        blobs,
         reserveJobId(jobId) {
           if (store.hasJob(jobId) || reserved.has(jobId)) {
             throw new DuplicateJobError("this jobId was already used", {

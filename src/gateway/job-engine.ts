@@ -27,8 +27,8 @@ export interface AcceptedJob {
   spec: unknown;
   /** sha256 of the canonical JSON of the spec the customer signed. */
   specHash: Hex;
-  /** The blobs the spec needs, base64 as received, by hash. */
-  blobs: ReadonlyMap<Hex, string>;
+  /** The blobs the spec needs, by hash (checked against it). */
+  blobs: ReadonlyMap<Hex, Uint8Array>;
   replicas: number;
   maxPrice: bigint;
   timeoutMs: number;
@@ -278,7 +278,8 @@ export async function runJob(context: JobEngineContext, job: AcceptedJob, hooks:
     summaries.set(attempt, { attempt, provider: session.nodeKey, owner: session.owner, outcome: "cancelled" });
     session.track(job.jobId, attempt, (event) => push({ attempt, event }));
     const blobs: Record<string, string> = {};
-    for (const [hash, base64] of job.blobs) if (!session.hasBlob(hash)) blobs[hash] = base64;
+    for (const [hash, bytes] of job.blobs)
+      if (!session.hasBlob(hash)) blobs[hash] = Buffer.from(bytes).toString("base64");
     session.addBlobs(job.blobs.keys());
     const body = { jobId: job.jobId, attempt, request: job.request, blobs, deadline: context.now() + job.timeoutMs };
     session.send(messageTypes.jobAssign, body).then(

@@ -1,7 +1,10 @@
 import type { Hex, PublicClient } from "viem";
+import { z } from "zod";
 import { escrowAbi, wrapChainError } from "../chain/index.ts";
+import type { BlobCache } from "../core/blob-cache.ts";
 import { GroundworkError, InvalidInputError } from "../core/errors.ts";
 import {
+  base64Schema,
   hashSpec,
   jobRequestBody,
   messageTypes,
@@ -10,7 +13,7 @@ import {
   sha256Hex,
 } from "../protocol/index.ts";
 import { getResourceType } from "../resources/index.ts";
-import { InsufficientDepositError } from "./errors.ts";
+import { InsufficientDepositError, MissingBlobsError } from "./errors.ts";
 import type { AcceptedJob } from "./job-engine.ts";
 
 export interface JobRequestContext {
@@ -26,7 +29,16 @@ export interface JobRequestContext {
   readDeposit?: (customer: Hex) => Promise<bigint>;
   /** Claims a job id for this request (throws DuplicateJobError if it was ever used); returns its release. */
   reserveJobId(jobId: string): () => void;
+  /** Blobs customers sent before, by hash (checked when they came): a request may name them without sending them. */
+  blobs: BlobCache;
 }
+
+/**
+ * POST /v1/jobs takes the signed job.request alone (its blobs inline, under the signature) or beside the blobs:
+ * content-addressed bytes need no signature (the spec the customer signed names their hashes), so big modules and
+ * scenes are not hashed into every signature check on the way, and a blob the gateway has is not sent again.
+ */
+const jobSubmission = z.object({ request: z.unknown(), blobs: z.record(z.string(), base64Schema) }).strict();
 
 const blobKey = /^0x[0-9a-f]{64}$/;
 
@@ -68,15 +80,18 @@ export function createDepositReader(params: {
 }
 
 /**
- * Checks a raw job.request; resolves with the job and the release of its reserved id (call it if the job is not
+ * Checks a submitted job.request (alone or beside its blobs); resolves with the job and the release of its reserved id (call it if the job is not
  * recorded after all). Throws MessageRejectedError, InvalidInputError, DuplicateJobError or InsufficientDepositError.
  */
 export async function acceptJobRequest(
-  raw: unknown,
+  submitted: unknown,
   context: JobRequestContext,
 ): Promise<{ job: AcceptedJob; release: () => void }> {
   // The deposit read goes out now, beside the signature check (the slow part): it is only used once the signature
   // proves the request is the claimed sender's, and an unsigned claim learns nothing from it.
+  const submission = jobSubmission.safeParse(submitted);
+  const sent = submission.success ? submission.data.blobs : {};
+  const raw = submission.success ? submission.data.request : submitted;
   const claimed = (raw as { from?: unknown } | null)?.from;
   const readDeposit =
     context.readDeposit ??
@@ -118,28 +133,32 @@ export async function acceptJobRequest(
     });
   }
   const decoded = new Map<Hex, Uint8Array>();
-  const base64 = new Map<Hex, string>();
-  for (const [hash, data] of Object.entries(body.blobs)) {
+  for (const [hash, data] of [...Object.entries(body.blobs), ...Object.entries(sent)]) {
     if (!blobKey.test(hash))
       throw new InvalidInputError("a blob key is not a sha256 (0x + 64 lower-case hex)", { details: { hash } });
     const bytes = new Uint8Array(Buffer.from(data, "base64"));
     if (sha256Hex(bytes) !== hash)
       throw new InvalidInputError("a blob does not hash to its key", { details: { hash } });
     decoded.set(hash as Hex, bytes);
-    base64.set(hash as Hex, data);
   }
-  const needed = new Map<Hex, string>();
+  const needed = new Map<Hex, Uint8Array>();
+  const missing: Hex[] = [];
   for (const hash of type.blobsOf(spec.data)) {
-    const data = base64.get(hash);
-    if (data === undefined)
-      throw new InvalidInputError("the spec needs a blob the request lacks", { details: { hash } });
-    needed.set(hash, data);
+    const bytes = decoded.get(hash) ?? context.blobs.get(hash);
+    if (bytes) needed.set(hash, bytes);
+    else missing.push(hash);
+  }
+  if (missing.length > 0) {
+    throw new MissingBlobsError("the spec needs blobs that were not sent and this gateway does not have", {
+      details: { reason: "missing-blobs", missing },
+      hint: "Send the request again (freshly signed) with these blobs beside it: {request, blobs: {hash: base64}}.",
+    });
   }
 
   const release = context.reserveJobId(body.jobId);
   try {
     try {
-      await type.precheck(spec.data, decoded);
+      await type.precheck(spec.data, needed);
     } catch (error) {
       if (error instanceof GroundworkError && error.kind === "input") throw error;
       throw new InvalidInputError(`the work was refused: ${(error as Error).message}`, { cause: error });
@@ -158,6 +177,8 @@ export async function acceptJobRequest(
         hint: "Deposit more with `gw account deposit`, or lower maxPrice or replicas.",
       });
     }
+    // Kept only now, for a request that is signed, paid for and accepted: nobody else can fill the cache.
+    for (const [hash, bytes] of needed) context.blobs.put(hash, bytes);
     return {
       job: {
         jobId: body.jobId,

@@ -1,6 +1,5 @@
 // The provider daemon (DESIGN.md section 1): gateway links, the job runner and its journal, vouchers and their
 // redemption, the control surface, and the files in <home>/provider.
-export { type BlobCache, createBlobCache } from "./blob-cache.ts";
 export { type ControlServer, startControlServer } from "./control-server.ts";
 export { createGatewayLink, type GatewayLink, type GatewayLinkOptions, type HelloContent } from "./gateway-link.ts";
 export { createJobJournal, type JobJournal, type JobResultBody } from "./job-journal.ts";

@@ -1,5 +1,6 @@
 import type { Hex } from "viem";
 import type { z } from "zod";
+import type { BlobCache } from "../core/blob-cache.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import {
   type Envelope,
@@ -13,7 +14,6 @@ import {
   verifyEnvelopeSignature,
 } from "../protocol/index.ts";
 import { type AnyResourceType, getResourceType, type ResourceRuntime } from "../resources/index.ts";
-import type { BlobCache } from "./blob-cache.ts";
 
 type JobRequest = z.infer<typeof jobRequestBody>;
 

@@ -4,6 +4,7 @@
 // was redeemed is read back from the chain.
 import type { Hex, PublicClient } from "viem";
 import { type ChainWallet, type Deployment, getRegisteredProvider } from "../chain/index.ts";
+import { createBlobCache } from "../core/blob-cache.ts";
 import { StateError } from "../core/errors.ts";
 import {
   challengePingBody,
@@ -26,7 +27,6 @@ import {
   type ProviderService,
   startProviderServices,
 } from "../resources/index.ts";
-import { createBlobCache } from "./blob-cache.ts";
 import { type ControlServer, startControlServer } from "./control-server.ts";
 import { createGatewayLink, type GatewayLink, type GatewayLinkOptions } from "./gateway-link.ts";
 import { createJobJournal } from "./job-journal.ts";

@@ -74,7 +74,12 @@ export interface GatewayApi {
    */
   postJob(
     request: Envelope,
-    options: { timeoutMs: number; onPreview?: (preview: JobOutcome) => void },
+    options: {
+      timeoutMs: number;
+      /** Sent beside the signed request (content-addressed, so outside the signature); those the gateway has may be left out. */
+      blobs?: ReadonlyMap<Hex, Uint8Array>;
+      onPreview?: (preview: JobOutcome) => void;
+    },
   ): Promise<JobOutcome>;
   postVouchers(submission: Envelope): Promise<void>;
   /** A claim.fraud: the gateway checks it and answers with the report it signed. */
@@ -208,10 +213,22 @@ export function createGatewayApi(params: { url: string; transport?: HttpTranspor
     getInfo: () => call("/v1/info", { method: "GET", timeoutMs: 15_000 }, gatewayInfoSchema),
     getProviders: async () =>
       (await call("/v1/providers", { method: "GET", timeoutMs: 15_000 }, gatewayProvidersSchema)).providers,
-    postJob: (request, { timeoutMs, onPreview }) =>
+    postJob: (request, { timeoutMs, blobs, onPreview }) =>
       call(
         "/v1/jobs",
-        { method: "POST", body: request, timeoutMs, ...(onPreview ? { onLine: onPreview } : {}) },
+        {
+          method: "POST",
+          body: blobs
+            ? {
+                request,
+                blobs: Object.fromEntries(
+                  [...blobs].map(([hash, bytes]) => [hash, Buffer.from(bytes).toString("base64")]),
+                ),
+              }
+            : request,
+          timeoutMs,
+          ...(onPreview ? { onLine: onPreview } : {}),
+        },
         jobOutcomeSchema,
       ),
     async postVouchers(submission) {

@@ -1,7 +1,7 @@
 // runJob against a fake gateway (real sockets) on a real test chain: real node keys registered on chain, real
 // vouchers redeemed on chain. Faults are injected at the gateway edge; the SDK's verification is the real one.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Hex } from "viem";
 import { escrowAbi, recoverVoucherSigner, tokenAbi, writeContractAndWait } from "../chain/index.ts";
@@ -476,3 +476,54 @@ test('an audit with no verdict pays nobody; payment "await" and unverifiable fir
   assert.equal(result.verification, "audit");
   await client.settlePayments();
 });
+
+test("blobs travel beside the signed request, once per gateway, and again when the gateway lost them", async () => {
+  behaviour = async (request, gk) => fakeJobOutcome(request, { results: [await honest("a", request, gk)] });
+  const module = randomBytes(64);
+  const moduleHash = `0x${createHash("sha256").update(module).digest("hex")}`;
+  const job = (input: string) =>
+    runCompute(client, {
+      module,
+      input: Buffer.from(input),
+      args: [],
+      replicas: 1,
+      maxPrice: 5000n,
+      timeoutMs: 10_000,
+    });
+  await job("one");
+  assert.deepEqual(gateway.jobs.at(-1)?.body.blobs, {}, "no blob inside the signature");
+  assert.deepEqual(Object.keys(gateway.blobSubmissions.at(-1) ?? {}).sort(), [moduleHash, sha("one")].sort());
+  assert.equal(gateway.blobSubmissions.at(-1)?.[moduleHash], Buffer.from(module).toString("base64"));
+  await job("two");
+  assert.deepEqual(Object.keys(gateway.blobSubmissions.at(-1) ?? {}), [sha("two")], "the module is named, not sent");
+
+  // The gateway restarted and lost the module: it says which blobs are missing, and the SDK sends the request again,
+  // freshly signed, with every blob.
+  let refused = 0;
+  behaviour = async (request, gk) => {
+    if (refused++ === 0) {
+      return {
+        status: 400,
+        body: {
+          error: "MissingBlobsError",
+          kind: "input",
+          message: "the spec needs blobs that were not sent and this gateway does not have",
+          details: { reason: "missing-blobs", missing: [moduleHash] },
+        },
+      };
+    }
+    return fakeJobOutcome(request, { results: [await honest("a", request, gk)] });
+  };
+  const submitted = gateway.jobs.length;
+  const result = await job("three");
+  assert.equal(Buffer.from(result.stdout).toString(), "hello\n");
+  const [first, second] = gateway.jobs.slice(submitted);
+  assert.equal(first?.body.jobId, second?.body.jobId);
+  assert.notEqual(first?.nonce, second?.nonce);
+  assert.deepEqual(Object.keys(gateway.blobSubmissions.at(-1) ?? {}).sort(), [moduleHash, sha("three")].sort());
+  await client.settlePayments();
+});
+
+function sha(text: string): string {
+  return `0x${createHash("sha256").update(text).digest("hex")}`;
+}

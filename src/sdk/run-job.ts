@@ -5,6 +5,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { Hex } from "viem";
 import { GroundworkError, InvalidInputError } from "../core/errors.ts";
 import {
+  type Envelope,
   hashSpec,
   type JobRequestBody,
   jobRequestBody,
@@ -110,7 +111,7 @@ export interface RunJobResult {
   payment: Promise<PaymentOutcome>;
 }
 
-function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName: string } {
+function prepareRequest(params: RunJobParams): { body: JobRequestBody; blobs: ReadonlyMap<Hex, Uint8Array> } {
   const type = getResourceType(params.resourceType);
   if (!type) {
     throw new InvalidInputError(`unknown resource type ${JSON.stringify(params.resourceType)}`);
@@ -121,24 +122,26 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName:
       details: { issues: spec.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
     });
   }
-  const blobs: Record<string, string> = {};
+  const given = new Map<Hex, Uint8Array>();
   for (const [hash, bytes] of params.blobs) {
     if (sha256Hex(bytes) !== hash.toLowerCase()) {
       throw new InvalidInputError("a blob does not hash to its key", { details: { key: hash } });
     }
-    blobs[hash.toLowerCase()] = Buffer.from(bytes).toString("base64");
+    given.set(hash.toLowerCase() as Hex, bytes);
   }
+  const blobs = new Map<Hex, Uint8Array>();
   for (const needed of type.blobsOf(spec.data)) {
-    if (!(needed.toLowerCase() in blobs)) {
-      throw new InvalidInputError("the spec needs a blob that was not given", { details: { blob: needed } });
-    }
+    const bytes = given.get(needed.toLowerCase() as Hex);
+    if (!bytes) throw new InvalidInputError("the spec needs a blob that was not given", { details: { blob: needed } });
+    blobs.set(needed.toLowerCase() as Hex, bytes);
   }
   if (params.maxPrice <= 0n) throw new InvalidInputError("maxPrice must be more than zero");
   const body = jobRequestBody.safeParse({
     jobId: randomBytes(16).toString("hex"),
     resourceType: type.name,
     spec: spec.data,
-    blobs,
+    // Blobs travel beside the signed request (their hashes are in the spec), not inside it.
+    blobs: {},
     replicas: params.replicas,
     maxPrice: params.maxPrice.toString(),
     timeoutMs: params.timeoutMs,
@@ -150,7 +153,7 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName:
       hint: "replicas is 1 to 9; timeoutMs 100 ms to one hour.",
     });
   }
-  return { body: body.data, typeName: type.name };
+  return { body: body.data, blobs };
 }
 
 /** Every result of a job failed the recomputation check: sent again, to others. */
@@ -263,16 +266,14 @@ async function runOnce(
   caughtBefore: readonly CaughtResult[],
 ): Promise<RunJobResult> {
   const started = performance.now();
-  const { body } = prepareRequest(params);
+  const { body, blobs } = prepareRequest(params);
   const type = getResourceType(body.resourceType);
   if (!type) throw new InvalidInputError(`unknown resource type ${body.resourceType}`);
   const info = await client.getGatewayInfo();
   const customer = client.account.address.toLowerCase() as Hex;
-  const request = await signEnvelope(
-    await client.getSigner(),
-    { type: messageTypes.jobRequest, body, to: info.gateway },
-    client.now,
-  );
+  const sign = async () =>
+    signEnvelope(await client.getSigner(), { type: messageTypes.jobRequest, body, to: info.gateway }, client.now);
+  const request = await sign();
   params.onProgress?.({ type: "JobSubmitted", jobId: body.jobId });
 
   const gatewayStarted = performance.now();
@@ -286,10 +287,28 @@ async function runOnce(
       })
     : undefined;
   // The gateway answers once the job settles: give it the job's own timeout plus room for reroutes and transfer.
-  const final = client.gateway.postJob(request, {
-    timeoutMs: body.timeoutMs * 2 + 30_000,
-    ...(takePreview ? { onPreview: takePreview } : {}),
-  });
+  const post = (signed: Envelope, sent: ReadonlyMap<Hex, Uint8Array>) =>
+    client.gateway.postJob(signed, {
+      timeoutMs: body.timeoutMs * 2 + 30_000,
+      blobs: sent,
+      ...(takePreview ? { onPreview: takePreview } : {}),
+    });
+  const atGateway = blobsAtGateway(client);
+  const final = post(request, new Map([...blobs].filter(([hash]) => !atGateway.has(hash)))).catch(
+    async (error: unknown) => {
+      // The gateway no longer has a blob we did not resend (it restarted or evicted it): once more with all of them,
+      // freshly signed (the refused envelope's nonce is spent).
+      if (!isMissingBlobs(error)) throw error;
+      for (const hash of blobs.keys()) atGateway.delete(hash);
+      return post(await sign(), blobs);
+    },
+  );
+  void final.then(
+    () => {
+      for (const hash of blobs.keys()) atGateway.add(hash);
+    },
+    () => {},
+  );
   const verifyParams = (outcome: JobOutcome) => ({
     request: {
       jobId: body.jobId,
@@ -329,6 +348,41 @@ async function runOnce(
     }
   }
   return settle(await final, performance.now() - gatewayStarted);
+}
+
+/** The blob hashes each client's gateway accepted with a job, so later jobs name them instead of sending them. */
+const gatewayBlobs = new WeakMap<GroundworkClient, BoundedSet<Hex>>();
+
+function blobsAtGateway(client: GroundworkClient): BoundedSet<Hex> {
+  let set = gatewayBlobs.get(client);
+  if (!set) {
+    set = new BoundedSet<Hex>(4096);
+    gatewayBlobs.set(client, set);
+  }
+  return set;
+}
+
+/** A set that forgets its oldest members past `max` (a forgotten blob is merely sent again). */
+class BoundedSet<T> {
+  readonly #items = new Set<T>();
+  constructor(readonly max: number) {}
+  has(item: T): boolean {
+    return this.#items.has(item);
+  }
+  add(item: T): void {
+    this.#items.delete(item);
+    this.#items.add(item);
+    if (this.#items.size > this.max) this.#items.delete(this.#items.values().next().value as T);
+  }
+  delete(item: T): void {
+    this.#items.delete(item);
+  }
+}
+
+function isMissingBlobs(error: unknown): boolean {
+  if (!(error instanceof GatewayError) || error.status !== 400) return false;
+  const details = (error.body as { details?: { reason?: unknown } } | undefined)?.details;
+  return details?.reason === "missing-blobs";
 }
 
 /** What an audit decided about a job answered before it: who is paid, and whether the early output stood. */

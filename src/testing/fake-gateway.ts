@@ -40,6 +40,8 @@ export interface FakeGateway {
   key: NodeKey;
   /** The opened job.request envelopes, in arrival order. */
   jobs: Envelope<JobRequestBody>[];
+  /** The blobs sent beside each job request (hash → base64), in arrival order. */
+  blobSubmissions: Record<string, string>[];
   /** The opened voucher.submit envelopes, in arrival order. */
   voucherSubmissions: Envelope<{ vouchers: SignedVoucher[] }>[];
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function startFakeGateway(options: {
   const guard = createReplayGuard({ windowMs: 60_000 });
   const jobs: FakeGateway["jobs"] = [];
   const voucherSubmissions: FakeGateway["voucherSubmissions"] = [];
+  const blobSubmissions: FakeGateway["blobSubmissions"] = [];
   const readJson = async (req: IncomingMessage) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -89,7 +92,11 @@ export async function startFakeGateway(options: {
           });
         }
         if (req.method === "POST" && req.url === "/v1/jobs") {
-          const request = await openEnvelope(await readJson(req), {
+          // The signed request alone, or beside its blobs ({request, blobs}), as the gateway takes it.
+          const submitted = (await readJson(req)) as { request?: unknown; blobs?: Record<string, string> } | null;
+          const wrapped = submitted !== null && typeof submitted === "object" && "request" in submitted;
+          if (wrapped) blobSubmissions.push(submitted.blobs ?? {});
+          const request = await openEnvelope(wrapped ? submitted.request : submitted, {
             type: messageTypes.jobRequest,
             body: jobRequestBody,
             guard,
@@ -121,6 +128,7 @@ export async function startFakeGateway(options: {
     key,
     jobs,
     voucherSubmissions,
+    blobSubmissions,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

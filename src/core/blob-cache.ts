@@ -1,3 +1,5 @@
+// Content-addressed bytes kept by hash, least recently used first out once over a byte budget: what a provider keeps of
+// the modules and inputs it was sent, and what a gateway keeps of the blobs customers sent it.
 import type { Hex } from "viem";
 
 export interface BlobCache {
