@@ -26,12 +26,13 @@ async function loadGatewayKey(ctx: CliContext, dir: string): Promise<{ key: Node
 export const gatewayStartCommand = defineCommand({
   words: ["gateway", "start"],
   summary: "run a gateway (providers connect over WebSocket, customers over HTTP)",
-  usage: "[--host 127.0.0.1] [--port 8600] [--audit-share-bps 1000] [--max-attempts 4]",
+  usage: "[--host 127.0.0.1] [--port 8600] [--audit-share-bps 1000] [--max-attempts 4] [--blob-cache-mb 1024]",
   options: {
     host: { type: "string" },
     port: { type: "string" },
     "audit-share-bps": { type: "string" },
     "max-attempts": { type: "string" },
+    "blob-cache-mb": { type: "string" },
   },
   async run(ctx, { values }) {
     // Listen before anything starts: a signal that lands between the ready line and the wait must not kill us.
@@ -40,6 +41,7 @@ export const gatewayStartCommand = defineCommand({
     const port = parseIntegerFlag(values.port, "port", 8600, 0, 65535);
     const auditShareBps = parseIntegerFlag(values["audit-share-bps"], "audit-share-bps", 1000, 0, 10_000);
     const maxAttempts = parseIntegerFlag(values["max-attempts"], "max-attempts", 4, 1, 100);
+    const blobCacheMb = parseIntegerFlag(values["blob-cache-mb"], "blob-cache-mb", 1024, 0, 1024 * 1024);
     const deployment = ctx.deployment();
     const dir = join(ctx.options.home, "gateway");
     const { key, created } = await loadGatewayKey(ctx, dir);
@@ -53,6 +55,7 @@ export const gatewayStartCommand = defineCommand({
       port,
       auditShareBps,
       maxAttempts,
+      blobCacheBytes: blobCacheMb * 1024 * 1024,
       log: ctx.log,
     });
     const summary = { status: "running", url: gateway.url, wsUrl: gateway.wsUrl, key: gateway.key };
