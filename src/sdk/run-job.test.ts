@@ -324,6 +324,22 @@ function auditedEarly(first: (r: Envelope<JobRequestBody>, gk: Hex) => Promise<E
   return release;
 }
 
+/** One small job of replicas 1, the kind the gateway may audit. */
+const auditedJob = (c: GroundworkClient, extra: { payment?: "await" } = {}) =>
+  runCompute(c, {
+    module: randomBytes(64),
+    input: Buffer.from("in"),
+    args: [],
+    replicas: 1,
+    maxPrice: 5000n,
+    timeoutMs: 10_000,
+    ...extra,
+  });
+
+/** The final outcome of an audit where both replicas agree. */
+const bothAgree = async (request: Envelope<JobRequestBody>, gk: Hex) =>
+  fakeJobOutcome(request, { audited: true, results: [await honest("a", request, gk), await honest("b", request, gk)] });
+
 /** What vouchers submitted since submission `since` promise `name` beyond what it redeemed on chain already. */
 async function paidSince(since: number, name: keyof typeof keys): Promise<bigint> {
   const owner = ownerOf(name);
@@ -342,24 +358,10 @@ async function paidSince(since: number, name: keyof typeof keys): Promise<bigint
 }
 
 test("an audited job answers at its first result; nobody is paid until the audit agrees, then both replicas are", async () => {
-  const release = auditedEarly(
-    (request, gk) => honest("a", request, gk),
-    async (request, gk) =>
-      fakeJobOutcome(request, {
-        audited: true,
-        results: [await honest("a", request, gk), await honest("b", request, gk)],
-      }),
-  );
+  const release = auditedEarly((request, gk) => honest("a", request, gk), bothAgree);
   const fresh = newClient(`${home.path}/payments-audit-1`);
   const before = gateway.voucherSubmissions.length;
-  const result = await runCompute(fresh, {
-    module: randomBytes(64),
-    input: Buffer.from("in"),
-    args: [],
-    replicas: 1,
-    maxPrice: 5000n,
-    timeoutMs: 10_000,
-  });
+  const result = await auditedJob(fresh);
   // The output is here while the gateway still holds the audit: nothing has been paid yet.
   assert.equal(Buffer.from(result.stdout).toString(), "hello\n");
   assert.equal(result.audited, true);
@@ -388,14 +390,7 @@ test("an audit that overturns the early answer pays the majority only and hands 
   );
   const fresh = newClient(`${home.path}/payments-audit-2`);
   const before = gateway.voucherSubmissions.length;
-  const result = await runCompute(fresh, {
-    module: randomBytes(64),
-    input: Buffer.from("in"),
-    args: [],
-    replicas: 1,
-    maxPrice: 5000n,
-    timeoutMs: 10_000,
-  });
+  const result = await auditedJob(fresh);
   assert.equal(Buffer.from(result.stdout).toString(), "wrong\n");
   release();
   const verdict = await result.audit;
@@ -423,15 +418,8 @@ test('an audit with no verdict pays nobody; payment "await" and unverifiable fir
       }),
   );
   const submissions = gateway.voucherSubmissions.length;
-  const job = {
-    module: randomBytes(64),
-    input: Buffer.from("in"),
-    args: [],
-    replicas: 1,
-    maxPrice: 5000n,
-    timeoutMs: 10_000,
-  };
-  const undecided = await runCompute(client, job);
+
+  const undecided = await auditedJob(client);
   release();
   const verdict = await undecided.audit;
   assert.equal(verdict?.verification, "failed");
@@ -440,16 +428,9 @@ test('an audit with no verdict pays nobody; payment "await" and unverifiable fir
   assert.equal(gateway.voucherSubmissions.length, submissions);
 
   // A one-shot customer (the CLI) pays before it exits: it waits for the verdict and gets no early answer.
-  release = auditedEarly(
-    (request, gk) => honest("a", request, gk),
-    async (request, gk) =>
-      fakeJobOutcome(request, {
-        audited: true,
-        results: [await honest("a", request, gk), await honest("b", request, gk)],
-      }),
-  );
+  release = auditedEarly((request, gk) => honest("a", request, gk), bothAgree);
   let settled = false;
-  const awaited = runCompute(client, { ...job, payment: "await" }).then((r) => {
+  const awaited = auditedJob(client, { payment: "await" }).then((r) => {
     settled = true;
     return r;
   });
@@ -461,15 +442,8 @@ test('an audit with no verdict pays nobody; payment "await" and unverifiable fir
   assert.equal(paid.verification, "audit");
 
   // A first result that does not verify is no answer: the final outcome is waited for.
-  release = auditedEarly(
-    (request, gk) => honest("unregistered", request, gk),
-    async (request, gk) =>
-      fakeJobOutcome(request, {
-        audited: true,
-        results: [await honest("a", request, gk), await honest("b", request, gk)],
-      }),
-  );
-  const waited = runCompute(client, job);
+  release = auditedEarly((request, gk) => honest("unregistered", request, gk), bothAgree);
+  const waited = auditedJob(client);
   setTimeout(release, 200);
   const result = await waited;
   assert.equal(result.audit, undefined);
