@@ -8,7 +8,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createChainPublicClient, type Deployment, readDeployment } from "../../src/chain/index.ts";
 import { devAccountRoles, devPrivateKey } from "../../src/localnet/index.ts";
 import { createGroundworkClient, createPaymentStore, type GroundworkClient } from "../../src/sdk/index.ts";
-import { freePort, tempHome } from "../../src/testing/index.ts";
+import { freePort, localNetworkArgs, tempHome } from "../../src/testing/index.ts";
 
 const gwBin = join(import.meta.dirname, "..", "..", "bin", "gw.js");
 
@@ -158,26 +158,17 @@ export async function startBenchNetwork(params: {
 }): Promise<BenchNetwork> {
   hookExit();
   const home = tempHome("gw-bench-");
-  const args = [
-    "start",
-    "--json",
-    "--home",
-    home.path,
-    "--chain-port",
-    String(await freePort()),
-    "--gateway-port",
-    "0",
-    "--oracle-port",
-    "0",
-    "--api-port",
-    "0",
-    "--providers",
-    String(params.providers),
-    ...(params.auditShareBps === undefined ? [] : ["--audit-share-bps", String(params.auditShareBps)]),
-    ...(params.maxAttempts === undefined ? [] : ["--max-attempts", String(params.maxAttempts)]),
-    ...(params.providerCapacity === undefined ? [] : ["--provider-capacity", String(params.providerCapacity)]),
-    ...(params.without?.length ? ["--without", params.without.join(",")] : []),
-  ];
+  const args = localNetworkArgs({
+    home: home.path,
+    chainPort: await freePort(),
+    providers: params.providers,
+    ...(params.without ? { without: params.without } : {}),
+    extra: [
+      ...(params.auditShareBps === undefined ? [] : ["--audit-share-bps", String(params.auditShareBps)]),
+      ...(params.maxAttempts === undefined ? [] : ["--max-attempts", String(params.maxAttempts)]),
+      ...(params.providerCapacity === undefined ? [] : ["--provider-capacity", String(params.providerCapacity)]),
+    ],
+  });
   const started = performance.now();
   let gw: Awaited<ReturnType<typeof startGroup>>;
   try {

@@ -32,7 +32,16 @@ import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource, defaultComputeLimits } from "../resources/compute/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
 import { runWasiJob } from "../resources/compute/sandbox/index.ts";
-import { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
+import {
+  freePort,
+  type GwResult,
+  isProcessAlive,
+  localNetworkArgs,
+  runGw,
+  startGw,
+  tempHome,
+  waitUntil,
+} from "../testing/index.ts";
 import { createNodeKeyFile, saveAccount } from "../wallet/index.ts";
 import { devAccount, devAccountRoles, devPrivateKey } from "./params.ts";
 import { localnetStatePath } from "./start-network.ts";
@@ -110,25 +119,8 @@ const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs
 before(async () => {
   const chainPort = await freePort();
   network = await startGw(
-    [
-      "start",
-      "--json",
-      "--home",
-      home.path,
-      "--chain-port",
-      String(chainPort),
-      "--gateway-port",
-      "0",
-      "--oracle-port",
-      "0",
-      "--api-port",
-      "0",
-      "--providers",
-      "3",
-      // The market alone: these tests need no epochs or index, and a lean network leaves the cores to the jobs.
-      "--without",
-      "oracles,indexer",
-    ],
+    // The market alone: these tests need no epochs or index, and a lean network leaves the cores to the jobs.
+    localNetworkArgs({ home: home.path, chainPort, providers: 3, without: ["oracles", "indexer"] }),
     { env: { GW_HOME: home.path }, timeoutMs: 120_000 },
   );
   const first = network.first as { passwordFile: string; apiUrl: string | null };

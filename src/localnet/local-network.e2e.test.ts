@@ -3,27 +3,14 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { freePort, isProcessAlive, runGw, startGw, tempHome } from "../testing/index.ts";
+import { freePort, isProcessAlive, localNetworkArgs, runGw, startGw, tempHome } from "../testing/index.ts";
 import { devAccountRoles, devPrivateKey } from "./params.ts";
 
 const home = tempHome();
 // The home also holds the network's demo "customer" account: these commands act as alice. No providers: they would
 // stake from the demo accounts this test checks balances of (the compute market has its own e2e test).
 const env = { GW_HOME: home.path, GW_PASSWORD: "e2e password", GW_ACCOUNT: "alice" };
-const startArgs = (chainPort: number) => [
-  "start",
-  "--json",
-  "--chain-port",
-  String(chainPort),
-  "--gateway-port",
-  "0",
-  "--oracle-port",
-  "0",
-  "--api-port",
-  "0",
-  "--providers",
-  "0",
-];
+const startArgs = (chainPort: number) => localNetworkArgs({ chainPort, providers: 0 });
 let network: Awaited<ReturnType<typeof startGw>>;
 let chainPid = 0;
 

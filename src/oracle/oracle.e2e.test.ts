@@ -23,7 +23,7 @@ import {
 import { devAccount, devPrivateKey } from "../localnet/index.ts";
 import { providerPaths } from "../provider/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { freePort, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
+import { freePort, localNetworkArgs, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
 
 interface Service {
   name: string;
@@ -94,25 +94,10 @@ const getJson = async (url: string) => {
 };
 
 before(async () => {
-  network = await startGw(
-    [
-      "start",
-      "--json",
-      "--epoch-seconds",
-      "12",
-      "--providers",
-      "3",
-      "--oracle-port",
-      "0",
-      "--api-port",
-      "0",
-      "--gateway-port",
-      "0",
-      "--chain-port",
-      String(await freePort()),
-    ],
-    { env, timeoutMs: 180_000 },
-  );
+  network = await startGw(localNetworkArgs({ chainPort: await freePort(), providers: 3, epochSeconds: 12 }), {
+    env,
+    timeoutMs: 180_000,
+  });
   const first = network.first as { services: Service[]; passwordFile: string };
   services = first.services;
   passwordFile = first.passwordFile;

@@ -27,6 +27,7 @@ export {
   type TestEpochNode,
   type TestEpochOwner,
 } from "./fake-oracle.ts";
+export { type LocalNetworkArgs, localNetworkArgs } from "./local-network-args.ts";
 export { findPostgresBin, startTestPostgres, type TestPostgres } from "./postgres-server.ts";
 export { freePort, type GwResult, isProcessAlive, runGw, startGw, tempHome } from "./processes.ts";
 export { waitUntil } from "./wait-until.ts";

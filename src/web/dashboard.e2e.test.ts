@@ -11,7 +11,16 @@ import type { Browser, Page } from "playwright-core";
 import { parseUnits } from "viem";
 import { localnetStatePath } from "../localnet/index.ts";
 import { loadFixture } from "../resources/compute/sandbox/fixtures/load-fixture.ts";
-import { freePort, isProcessAlive, launchChromium, runGw, startGw, tempHome, waitUntil } from "../testing/index.ts";
+import {
+  freePort,
+  isProcessAlive,
+  launchChromium,
+  localNetworkArgs,
+  runGw,
+  startGw,
+  tempHome,
+  waitUntil,
+} from "../testing/index.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const artifacts = join(repoRoot, "test-artifacts", "dashboard");
@@ -129,22 +138,7 @@ before(async () => {
   browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
   network = await startGw(
-    [
-      "start",
-      "--json",
-      "--chain-port",
-      String(await freePort()),
-      "--gateway-port",
-      "0",
-      "--oracle-port",
-      "0",
-      "--api-port",
-      "0",
-      "--providers",
-      "3",
-      "--epoch-seconds",
-      "20",
-    ],
+    localNetworkArgs({ chainPort: await freePort(), providers: 3, epochSeconds: 20 }),
     // Generous: on a loaded 2-core machine a whole network can take minutes to come up.
     { env: env(), timeoutMs: 600_000 },
   );

@@ -20,6 +20,7 @@ import {
   freePort,
   type GwResult,
   isProcessAlive,
+  localNetworkArgs,
   runGw,
   startExtraProvider,
   startGw,
@@ -107,23 +108,10 @@ const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs
 before(async () => {
   mkdirSync(work, { recursive: true });
   copyFileSync(join(scenes, "cornell-box.glb"), cornell);
-  network = await startGw(
-    [
-      "start",
-      "--json",
-      "--home",
-      home.path,
-      "--chain-port",
-      String(await freePort()),
-      "--gateway-port",
-      "0",
-      "--oracle-port",
-      "0",
-      "--providers",
-      "2",
-    ],
-    { env: { GW_HOME: home.path }, timeoutMs: 400_000 },
-  );
+  network = await startGw(localNetworkArgs({ home: home.path, chainPort: await freePort(), providers: 2 }), {
+    env: { GW_HOME: home.path },
+    timeoutMs: 400_000,
+  });
   passwordFile = (network.first as { passwordFile: string }).passwordFile;
   services = (JSON.parse(readFileSync(localnetStatePath(home.path), "utf8")) as { services: Service[] }).services;
   gatewayUrl = services.find((s) => s.name === "gateway")?.url ?? "";

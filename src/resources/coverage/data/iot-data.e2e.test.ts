@@ -24,7 +24,7 @@ import {
   nodeKeySigner,
   signEnvelope,
 } from "../../../protocol/index.ts";
-import { freePort, runGw, startGw, tempHome, waitUntil } from "../../../testing/index.ts";
+import { freePort, localNetworkArgs, runGw, startGw, tempHome, waitUntil } from "../../../testing/index.ts";
 import { loadNodeKeyFile } from "../../../wallet/index.ts";
 import type { RelayStats } from "./hotspot-relay.ts";
 import { packetMessageTypes } from "./packet-messages.ts";
@@ -77,23 +77,10 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 before(async () => {
-  network = await startGw(
-    [
-      "start",
-      "--json",
-      "--home",
-      home.path,
-      "--chain-port",
-      String(await freePort()),
-      "--gateway-port",
-      "0",
-      "--oracle-port",
-      "0",
-      "--providers",
-      "2",
-    ],
-    { env: { GW_HOME: home.path }, timeoutMs: 180_000 },
-  );
+  network = await startGw(localNetworkArgs({ home: home.path, chainPort: await freePort(), providers: 2 }), {
+    env: { GW_HOME: home.path },
+    timeoutMs: 180_000,
+  });
   const first = network.first as { passwordFile: string; customer: { account: string; address: Hex } };
   passwordFile = first.passwordFile;
   customer = first.customer.address.toLowerCase() as Hex;

@@ -11,7 +11,7 @@ import { formatUnits, type Hex } from "viem";
 import { readDeployment, writeDeployment } from "../../../chain/index.ts";
 import { devAccountRoles, devPrivateKey } from "../../../localnet/params.ts";
 import { providerPaths } from "../../../provider/index.ts";
-import { freePort, runGw, startGw, tempHome, waitUntil } from "../../../testing/index.ts";
+import { freePort, localNetworkArgs, runGw, startGw, tempHome, waitUntil } from "../../../testing/index.ts";
 
 const home = tempHome("gw-coverage-e2e-");
 const spoofHome = tempHome("gw-spoofer-e2e-");
@@ -44,25 +44,10 @@ async function getJson(url: string): Promise<unknown> {
 }
 
 before(async () => {
-  network = await startGw(
-    [
-      "start",
-      "--json",
-      "--chain-port",
-      String(await freePort()),
-      "--gateway-port",
-      "0",
-      "--oracle-port",
-      "0",
-      "--api-port",
-      "0",
-      "--providers",
-      "3",
-      "--epoch-seconds",
-      "20",
-    ],
-    { env, timeoutMs: 300_000 },
-  );
+  network = await startGw(localNetworkArgs({ chainPort: await freePort(), providers: 3, epochSeconds: 20 }), {
+    env,
+    timeoutMs: 300_000,
+  });
 });
 
 after(async () => {
