@@ -291,9 +291,15 @@ test("a client that reads NDJSON gets an audited job's first result before the a
   try {
     const lines: JobOutcome[] = [];
     let early: JobOutcome | undefined;
+    let firstChunkLines = 0;
     const reply = await post("audit me early", (chunk) => {
-      early ??= JSON.parse(chunk.toString().split("\n")[0] as string) as JobOutcome;
+      if (early) return;
+      const text = chunk.toString();
+      firstChunkLines = text.split("\n").filter((l) => l.length > 0).length;
+      early = JSON.parse(text.split("\n")[0] as string) as JobOutcome;
     });
+    // The hanging replica holds the final line back for its whole deadline: the early one came alone.
+    assert.equal(firstChunkLines, 1);
     assert.equal(reply.status, 200);
     assert.equal(reply.contentType, "application/x-ndjson");
     for (const line of reply.text.trimEnd().split("\n")) lines.push(JSON.parse(line) as JobOutcome);
