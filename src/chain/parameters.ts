@@ -29,6 +29,8 @@ export function parameterKey(name: string): Hex {
 export async function readNetworkParameters(
   client: PublicClient,
   store: Hex,
+  /** The block to read them at (an epoch's last block, so every oracle computes with the same ones); default latest. */
+  blockNumber?: bigint,
 ): Promise<Record<keyof typeof networkParameters, bigint>> {
   const names = Object.entries(networkParameters);
   try {
@@ -37,6 +39,7 @@ export async function readNetworkParameters(
       abi: parameterStoreAbi,
       functionName: "getMany",
       args: [names.map(([, name]) => parameterKey(name))],
+      ...(blockNumber === undefined ? {} : { blockNumber }),
     });
     return Object.fromEntries(names.map(([field], i) => [field, values[i] as bigint])) as Record<
       keyof typeof networkParameters,
@@ -64,17 +67,27 @@ export async function readParameterOr(
   store: Hex,
   name: string,
   fallback: bigint,
+  /** As of this block; default latest. */
+  blockNumber?: bigint,
 ): Promise<bigint> {
   const key = parameterKey(name);
+  const at = blockNumber === undefined ? {} : { blockNumber };
   try {
     const set = await client.readContract({
       address: store,
       abi: parameterStoreAbi,
       functionName: "isSet",
       args: [key],
+      ...at,
     });
     if (!set) return fallback;
-    return await client.readContract({ address: store, abi: parameterStoreAbi, functionName: "get", args: [key] });
+    return await client.readContract({
+      address: store,
+      abi: parameterStoreAbi,
+      functionName: "get",
+      args: [key],
+      ...at,
+    });
   } catch (error) {
     throw wrapChainError(error, `reading the governed parameter ${name}`);
   }

@@ -120,7 +120,13 @@ export function createEpochChainReader(client: PublicClient, deployment: Deploym
       const fromBlock = (await lastBlockBefore(window.startTime, latest)) + 1;
       const toBlock = await lastBlockBefore(window.endTime, latest);
       const [parameters, shares, emission] = await Promise.all([
-        readNetworkParameters(client, contracts.parameters),
+        // As of the epoch's last block: a governance change after it does not reach back, and every oracle that
+        // recomputes the epoch later reads the same values.
+        readNetworkParameters(
+          client,
+          contracts.parameters,
+          toBlock >= deployment.deployBlock ? BigInt(toBlock) : undefined,
+        ),
         client.readContract({ address: contracts.escrow, abi: escrowAbi, functionName: "shares" }),
         client.readContract({
           address: contracts.rewards,

@@ -46,13 +46,12 @@ export const coverageResource: ResourceType<CoverageOffer, never> = {
     });
   },
   async rewardComponentSource(context) {
-    const [{ chainCoverageContext, createCoverageRewards }, { createEpochChainReader }] = await Promise.all([
-      import("./network/coverage-rewards.ts"),
-      import("../../oracle/daemon/index.ts"),
-    ]);
+    const [{ chainCoverageContext, chainCoverageShare, createCoverageRewards }, { createEpochChainReader }] =
+      await Promise.all([import("./network/coverage-rewards.ts"), import("../../oracle/daemon/index.ts")]);
     const { publicClient: client, deployment } = context;
     return createCoverageRewards({
       context: chainCoverageContext({ client, deployment, reader: createEpochChainReader(client, deployment) }),
+      shareBps: chainCoverageShare({ client, deployment }),
     });
   },
 };

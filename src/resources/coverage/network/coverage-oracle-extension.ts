@@ -7,9 +7,9 @@ import { InvalidInputError } from "../../../core/errors.ts";
 import { createEpochChainReader, type OracleExtension } from "../../../oracle/daemon/index.ts";
 import { walletSigner } from "../../../protocol/index.ts";
 import { createCoverageOracle } from "../oracle/index.ts";
-import { chainCoverageContext, createCoverageRewards } from "./coverage-rewards.ts";
+import { chainCoverageContext, chainCoverageShare, createCoverageRewards } from "./coverage-rewards.ts";
 import { type CoverageEpochContext, readCoverageEpochContext } from "./epoch-context.ts";
-import { coverageParamsFor, coverageShareBps } from "./network-params.ts";
+import { coverageParamsFor, defaultCoverageShareBps } from "./network-params.ts";
 
 export interface CoverageOracleExtensionOptions {
   client: PublicClient;
@@ -51,7 +51,7 @@ export async function createCoverageOracleExtension(options: CoverageOracleExten
       await context(epoch);
       return epoch >= 2 ? ((await reader.readPostedRoot(epoch - 2))?.earningsRoot as Hex) : `0x${"0".repeat(64)}`;
     },
-    shareBps: coverageShareBps,
+    shareBps: defaultCoverageShareBps,
     storeDir: options.storeDir,
     now,
   });
@@ -61,6 +61,7 @@ export async function createCoverageOracleExtension(options: CoverageOracleExten
     evidence: (epoch) => oracle.evidence(epoch),
     rewards: createCoverageRewards({
       context: chainCoverageContext({ client, deployment, reader }),
+      shareBps: chainCoverageShare({ client, deployment }),
       onJudged: (result) => oracle.recordResult(result),
     }),
   };

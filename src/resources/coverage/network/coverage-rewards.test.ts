@@ -165,4 +165,20 @@ test("the coverage component is the same over any split, duplication or order of
   const empty = [{ oracle: a, data: { scheduleSignature: signatures.a, receipts: [], witnesses: [] } }];
   assert.equal(await source.component({ chain: chain(), evidence: empty }), undefined);
   assert.equal(await source.component({ chain: chain(), evidence: [{ oracle: a, data: { junk: 1 } }] }), undefined);
+
+  // The share is governed (coverage.shareBps as of the epoch's last block), capped by the room the work share leaves.
+  const asked: number[] = [];
+  const governed = createCoverageRewards({
+    context: async () => context,
+    shareBps: async (c) => {
+      asked.push(c.toBlock);
+      return 500n;
+    },
+  });
+  const cheaper = await governed.component({ chain: chain(), evidence: all });
+  assert.equal(cheaper?.shareBps, 500n);
+  assert.deepEqual(cheaper?.weights, whole?.weights, "the share changes the pot, not who earns what part of it");
+  assert.deepEqual(asked, [chain().toBlock]);
+  const greedy = createCoverageRewards({ context: async () => context, shareBps: async () => 9_000n });
+  assert.equal((await greedy.component({ chain: chain(), evidence: all }))?.shareBps, 3000n, "10,000 − work 7,000");
 });

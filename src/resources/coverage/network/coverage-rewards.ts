@@ -5,7 +5,7 @@
 // evidence arrived.
 import type { Hex, PublicClient } from "viem";
 import { z } from "zod";
-import type { Deployment } from "../../../chain/index.ts";
+import { type Deployment, readParameterOr } from "../../../chain/index.ts";
 import type {
   EpochChainData,
   EpochChainReader,
@@ -25,7 +25,13 @@ import {
   verifyScheduleSignature,
 } from "../poc/index.ts";
 import { type CoverageEpochContext, readCoverageEpochContext } from "./epoch-context.ts";
-import { coverageParamsFor, coverageShareFor, coverageTypeName } from "./network-params.ts";
+import {
+  coverageParamsFor,
+  coverageShareFor,
+  coverageShareParameter,
+  coverageTypeName,
+  defaultCoverageShareBps,
+} from "./network-params.ts";
 
 /** One oracle's coverage evidence in its bundle. */
 export const coverageBundleEvidenceSchema = z.object({
@@ -38,6 +44,8 @@ export type CoverageBundleEvidence = z.infer<typeof coverageBundleEvidenceSchema
 export interface CoverageRewardsOptions {
   /** The epoch's hotspots, seed and oracle set (from chain: `chainCoverageContext`). */
   context: (chain: EpochChainData) => Promise<CoverageEpochContext>;
+  /** The epoch's coverage share, basis points (default: defaultCoverageShareBps). */
+  shareBps?: (chain: EpochChainData) => Promise<bigint>;
   /** Told every epoch judged (the oracle serves the verdicts on its routes). */
   onJudged?: (result: CoverageEpoch) => void;
 }
@@ -57,6 +65,21 @@ export function chainCoverageContext(params: {
       // The epoch is over when its component is computed.
       now: () => chain.window.endTime * 1000,
     });
+}
+
+/** The governed coverage share as of the epoch's last block (the default while governance has not set it). */
+export function chainCoverageShare(params: {
+  client: PublicClient;
+  deployment: Deployment;
+}): NonNullable<CoverageRewardsOptions["shareBps"]> {
+  return (chain) =>
+    readParameterOr(
+      params.client,
+      params.deployment.contracts.parameters,
+      coverageShareParameter,
+      defaultCoverageShareBps,
+      chain.toBlock >= params.deployment.deployBlock ? BigInt(chain.toBlock) : undefined,
+    );
 }
 
 function unionBySignature(lists: readonly (readonly Envelope[])[]): Envelope[] {
@@ -139,7 +162,8 @@ export function createCoverageRewards(options: CoverageRewardsOptions): RewardCo
         .map((h) => ({ nodeKey: h.nodeKey, weight: h.weight }));
       // Nobody earned coverage: its share stays with liveness rather than going unallocated.
       if (weights.length === 0) return undefined;
-      return { name: coverageTypeName, shareBps: coverageShareFor(chain.params.workShareBps), weights };
+      const shareBps = (await options.shareBps?.(chain)) ?? defaultCoverageShareBps;
+      return { name: coverageTypeName, shareBps: coverageShareFor(chain.params.workShareBps, shareBps), weights };
     },
   };
 }

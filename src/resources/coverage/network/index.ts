@@ -9,4 +9,10 @@ export {
 } from "./coverage-rewards.ts";
 export { type CoverageEpochContext, readCoverageEpochContext, readCoverageHotspots } from "./epoch-context.ts";
 export { startCoverageHotspot } from "./hotspot-service.ts";
-export { coverageParamsFor, coverageShareBps, coverageShareFor, coverageTypeName } from "./network-params.ts";
+export {
+  coverageParamsFor,
+  coverageShareFor,
+  coverageShareParameter,
+  coverageTypeName,
+  defaultCoverageShareBps,
+} from "./network-params.ts";

@@ -5,8 +5,11 @@ import { defaultPocParams, type PocParams } from "../poc/poc-params.ts";
 /** The resource type's name (its keccak256 is the on-chain id hotspots register with). */
 export const coverageTypeName = "coverage";
 
-/** The coverage share of each epoch's emission, basis points, before the work share's room caps it. */
-export const coverageShareBps = 2_000n;
+/** The governed coverage share of each epoch's emission (basis points), before the work share's room caps it. */
+export const coverageShareParameter = "coverage.shareBps";
+
+/** The coverage share for as long as governance has not set coverage.shareBps. */
+export const defaultCoverageShareBps = 2_000n;
 
 /**
  * Proof-of-coverage parameters for epochs of `epochMs`: witnesses get a quarter of the epoch (at most the default
@@ -20,7 +23,8 @@ export function coverageParamsFor(epochMs: number): PocParams {
 }
 
 /** The share that fits beside the governed work share (components and work never exceed the emission). */
-export function coverageShareFor(workShareBps: bigint): bigint {
+export function coverageShareFor(workShareBps: bigint, shareBps: bigint = defaultCoverageShareBps): bigint {
   const room = 10_000n - workShareBps;
-  return room < coverageShareBps ? (room > 0n ? room : 0n) : coverageShareBps;
+  const wanted = shareBps > 0n ? shareBps : 0n;
+  return room < wanted ? (room > 0n ? room : 0n) : wanted;
 }
