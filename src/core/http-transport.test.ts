@@ -1,4 +1,5 @@
-// The HTTP transport: bodies and statuses exactly as the server sent them, kept-alive connections reused, and an
+// The HTTP transport: bodies and statuses exactly as the server sent them, kept-alive connections reused, an answer cut
+// off midway told apart, and an
 // abort that surfaces as fetch's AbortError.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -14,6 +15,12 @@ test("sends and receives bytes exactly, reuses the connection, and aborts with a
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       if (request.url === "/slow") return; // never answers
+      if (request.url === "/cut") {
+        response.writeHead(200, { "content-type": "application/x-ndjson" });
+        response.write("{}\n");
+        setTimeout(() => response.destroy(), 20);
+        return;
+      }
       const body = Buffer.concat(chunks).toString("utf8");
       response.writeHead(request.url === "/missing" ? 404 : 200, { "content-type": "text/plain" });
       response.end(`${request.method} ${request.headers["content-type"] ?? "-"} ${body}`);
@@ -41,6 +48,11 @@ test("sends and receives bytes exactly, reuses the connection, and aborts with a
     const missing = await transport({ method: "GET", url: `${base}/missing` });
     assert.deepEqual(missing, { status: 404, ok: false, text: "GET - ", contentType: "text/plain" });
     assert.equal(sockets.size, 1, "both requests on one kept-alive connection");
+    // An answer that began and was cut off is told apart from a stale connection (which is safe to send again).
+    await assert.rejects(
+      transport({ method: "GET", url: `${base}/cut` }),
+      (error: Error & { code?: string }) => error.code === "ERR_ANSWER_CUT" && error.cause === undefined,
+    );
     await assert.rejects(
       transport({ method: "GET", url: `${base}/slow`, signal: AbortSignal.timeout(100) }),
       (error: Error) => error.name === "AbortError",

@@ -47,8 +47,21 @@ export function createHttpTransport(): HttpTransport {
             chunks.push(chunk);
             exchange.onChunk?.(chunk, contentType);
           });
-          response.on("error", reject);
+          let ended = false;
+          // An answer cut off after it began is not a stale connection: the request arrived and may have done its
+          // work, so it must not be sent again blindly (no cause: callers look for ECONNRESET in the chain).
+          const cut = (reason: string) =>
+            reject(
+              exchange.signal?.aborted
+                ? exchange.signal.reason
+                : Object.assign(new Error(`the answer was cut off: ${reason}`), { code: "ERR_ANSWER_CUT" }),
+            );
+          response.on("error", (error) => cut(error.message));
+          response.on("close", () => {
+            if (!ended) cut("the connection closed");
+          });
           response.on("end", () => {
+            ended = true;
             const status = response.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString("utf8");
             resolve({ status, ok: status >= 200 && status < 300, text, contentType });

@@ -427,6 +427,29 @@ test('an audit with no verdict pays nobody; payment "await" and unverifiable fir
   await client.settlePayments();
   assert.equal(gateway.voucherSubmissions.length, submissions);
 
+  // The gateway goes away after the early answer: the verified first result stands alone and is paid, as when the
+  // gateway cannot run the replica.
+  let cut: (reason: Error) => void = () => {};
+  const gone = new Promise<void>((_, reject) => {
+    cut = reject;
+  });
+  gone.catch(() => {});
+  behaviour = async (request, gk) => ({
+    preview: fakeJobOutcome(request, { audited: true, results: [await honest("a", request, gk)] }).body,
+    hold: gone,
+    body: {},
+  });
+  const alone = newClient(`${home.path}/payments-audit-3`);
+  const since = gateway.voucherSubmissions.length;
+  const orphaned = await auditedJob(alone);
+  cut(new Error("gateway down"));
+  const standing = await orphaned.audit;
+  assert.equal(standing?.verification, "single");
+  assert.match(standing?.error ?? "", /never came/);
+  await alone.settlePayments();
+  assert.equal(await paidSince(since, "a"), 1000n);
+  assert.equal(gateway.jobs.filter((j) => j.body.jobId === orphaned.jobId).length, 1, "the request was not sent twice");
+
   // A one-shot customer (the CLI) pays before it exits: it waits for the verdict and gets no early answer.
   release = auditedEarly((request, gk) => honest("a", request, gk), bothAgree);
   let settled = false;

@@ -3,7 +3,7 @@
 // results).
 import { randomBytes, randomInt } from "node:crypto";
 import type { Hex } from "viem";
-import { GroundworkError, InvalidInputError } from "../core/errors.ts";
+import { GroundworkError, InvalidInputError, TimeoutError } from "../core/errors.ts";
 import {
   type Envelope,
   hashSpec,
@@ -438,17 +438,38 @@ async function answerBeforeAudit(
       },
       payment: final.payment,
     }),
-    (error: Error) => ({
-      verdict: {
-        verification: "failed",
-        overturned: false,
-        providers: [],
-        cost: 0n,
-        dissenters: [],
-        error: error.message,
-      },
-      payment: Promise.resolve(noPayment),
-    }),
+    (error: Error) => {
+      // No final outcome came at all (the gateway went away): as when the gateway cannot run the audit replica, the
+      // verified first result stands alone and is paid. A final outcome that found no majority pays nobody.
+      if (error instanceof TimeoutError || (error instanceof GatewayError && error.status === 0)) {
+        const alone = { nodeKey: first.receipt.provider, owner: first.receipt.owner, price };
+        const owed = new Map(price > 0n ? [[alone.owner, price]] : []);
+        const payment = client.pay(owed, {});
+        client.trackPayment(payment);
+        return {
+          verdict: {
+            verification: "single" as const,
+            overturned: false,
+            providers: [alone],
+            cost: price,
+            dissenters: [],
+            error: `the audit's outcome never came: ${error.message}`,
+          },
+          payment,
+        };
+      }
+      return {
+        verdict: {
+          verification: "failed" as const,
+          overturned: false,
+          providers: [],
+          cost: 0n,
+          dissenters: [],
+          error: error.message,
+        },
+        payment: Promise.resolve(noPayment),
+      };
+    },
   );
   const payment = settled.then((s) => s.payment);
   client.trackPayment(payment);

@@ -29,7 +29,7 @@ export interface FakeGatewayReply {
   body: unknown;
   /**
    * An early answer, as the gateway streams an audited job's first result (NDJSON) to a client that takes it:
-   * written at once, and `body` only once `hold` settles.
+   * written at once, and `body` only once `hold` resolves (if it rejects, the connection is cut instead).
    */
   preview?: unknown;
   hold?: Promise<unknown>;
@@ -70,7 +70,12 @@ export async function startFakeGateway(options: {
       if (preview !== undefined && (req.headers.accept ?? "").includes(ndjson)) {
         res.writeHead(200, { "content-type": ndjson });
         res.write(`${JSON.stringify(preview)}\n`);
-        await hold;
+        try {
+          await hold;
+        } catch {
+          res.destroy(); // the gateway went away before the final line
+          return;
+        }
         res.end(`${JSON.stringify(body)}\n`);
         return;
       }
