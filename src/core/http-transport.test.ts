@@ -1,6 +1,5 @@
 // The HTTP transport: bodies and statuses exactly as the server sent them, kept-alive connections reused, an answer cut
-// off midway told apart, and an
-// abort that surfaces as fetch's AbortError.
+// off midway told apart, and an abort that surfaces as fetch's AbortError.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
