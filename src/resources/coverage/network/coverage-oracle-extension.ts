@@ -5,8 +5,9 @@ import type { Hex, PublicClient } from "viem";
 import type { ChainWallet, Deployment } from "../../../chain/index.ts";
 import { InvalidInputError } from "../../../core/errors.ts";
 import { createEpochChainReader, type OracleExtension } from "../../../oracle/daemon/index.ts";
-import { walletSigner } from "../../../protocol/index.ts";
+import { createSignatureVerifyPool, type SignatureVerifyPool, walletSigner } from "../../../protocol/index.ts";
 import { createCoverageOracle } from "../oracle/index.ts";
+import { type SignatureBatchVerifier, verifySignaturesInline } from "../poc/index.ts";
 import { chainCoverageContext, chainCoverageShare, createCoverageRewards } from "./coverage-rewards.ts";
 import { type CoverageEpochContext, readCoverageEpochContext } from "./epoch-context.ts";
 import { coverageParamsFor, defaultCoverageShareBps } from "./network-params.ts";
@@ -36,6 +37,14 @@ export async function createCoverageOracleExtension(options: CoverageOracleExten
     return c;
   };
   const epochMs = deployment.epoch.duration * 1000;
+  // An epoch's reports (about 14 per hotspot) are checked on every core once there are enough to be worth the
+  // threads; a few hundred are quicker here. The pool starts with the first large epoch.
+  let pool: SignatureVerifyPool | undefined;
+  const verifySignatures: SignatureBatchVerifier = (envelopes) => {
+    if (envelopes.length < 2_000) return verifySignaturesInline(envelopes);
+    pool ??= createSignatureVerifyPool();
+    return pool.verify(envelopes);
+  };
   const account = wallet.account;
   const signMessage = account.signMessage;
   if (!signMessage) throw new InvalidInputError("this oracle's account cannot sign messages");
@@ -62,7 +71,11 @@ export async function createCoverageOracleExtension(options: CoverageOracleExten
     rewards: createCoverageRewards({
       context: chainCoverageContext({ client, deployment, reader }),
       shareBps: chainCoverageShare({ client, deployment }),
+      verifySignatures,
       onJudged: (result) => oracle.recordResult(result),
     }),
+    async close() {
+      await pool?.close();
+    },
   };
 }

@@ -8,7 +8,14 @@ import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { EpochChainData } from "../../../oracle/daemon/index.ts";
 import type { RewardComponent } from "../../../oracle/index.ts";
-import { type Envelope, nodeKeyFromSeed, nodeKeySigner, sha256Hex, signEnvelope } from "../../../protocol/index.ts";
+import {
+  createSignatureVerifyPool,
+  type Envelope,
+  nodeKeyFromSeed,
+  nodeKeySigner,
+  sha256Hex,
+  signEnvelope,
+} from "../../../protocol/index.ts";
 import { beaconSchedule, coverageMessageTypes, scheduleSecretFrom, scheduleSeed } from "../poc/index.ts";
 import { createRfWorld } from "../radio/index.ts";
 import { createCoverageRewards } from "./coverage-rewards.ts";
@@ -165,6 +172,23 @@ test("the coverage component is the same over any split, duplication or order of
   const empty = [{ oracle: a, data: { scheduleSignature: signatures.a, receipts: [], witnesses: [] } }];
   assert.equal(await source.component({ chain: chain(), evidence: empty }), undefined);
   assert.equal(await source.component({ chain: chain(), evidence: [{ oracle: a, data: { junk: 1 } }] }), undefined);
+
+  // Signatures checked on worker threads judge the same: the oracle passes a pool for large epochs.
+  const pool = createSignatureVerifyPool({ threads: 2, chunk: 3 });
+  try {
+    let pooled = 0;
+    const threaded = createCoverageRewards({
+      context: async () => context,
+      verifySignatures: (envelopes) => {
+        pooled += envelopes.length;
+        return pool.verify(envelopes);
+      },
+    });
+    assert.deepEqual(await threaded.component({ chain: chain(), evidence: all }), whole);
+    assert.ok(pooled >= witnesses.length, "every report went through the pool");
+  } finally {
+    await pool.close();
+  }
 
   // The share is governed (coverage.shareBps as of the epoch's last block), capped by the room the work share leaves.
   const asked: number[] = [];

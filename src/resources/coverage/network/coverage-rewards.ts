@@ -20,6 +20,7 @@ import {
   type CoverageEpoch,
   coverageMessageTypes,
   type ScheduledBeacon,
+  type SignatureBatchVerifier,
   scheduleSecretFrom,
   validateCoverageEpoch,
   verifyScheduleSignature,
@@ -44,6 +45,8 @@ export type CoverageBundleEvidence = z.infer<typeof coverageBundleEvidenceSchema
 export interface CoverageRewardsOptions {
   /** The epoch's hotspots, seed and oracle set (from chain: `chainCoverageContext`). */
   context: (chain: EpochChainData) => Promise<CoverageEpochContext>;
+  /** Checks the epoch's report signatures (default: one by one on this thread; an oracle passes a worker pool). */
+  verifySignatures?: SignatureBatchVerifier;
   /** The epoch's coverage share, basis points (default: defaultCoverageShareBps). */
   shareBps?: (chain: EpochChainData) => Promise<bigint>;
   /** Told every epoch judged (the oracle serves the verdicts on its routes). */
@@ -147,14 +150,17 @@ export function createCoverageRewards(options: CoverageRewardsOptions): RewardCo
       );
       const receipts = unionBySignature(accepted.map((a) => a.data.receipts as Envelope[]));
       const witnesses = unionBySignature(accepted.map((a) => a.data.witnesses as Envelope[]));
-      const result = await validateCoverageEpoch({
-        epoch,
-        params,
-        beacons: await pickPayloads(candidates, receipts),
-        hotspots: context.hotspots,
-        receipts,
-        witnesses,
-      });
+      const result = await validateCoverageEpoch(
+        {
+          epoch,
+          params,
+          beacons: await pickPayloads(candidates, receipts),
+          hotspots: context.hotspots,
+          receipts,
+          witnesses,
+        },
+        options.verifySignatures,
+      );
       options.onJudged?.(result);
       const registered = new Set(chain.providers.map((p) => p.nodeKey.toLowerCase()));
       const weights = result.hotspots
