@@ -186,6 +186,27 @@ test("hotspot verdicts and witness reports equal the oracle's; one hotspot in de
   }
 });
 
+test("an oracle serves a judged epoch in pages, and the client reads them back whole", async () => {
+  const whole = await createCoverageClient(epoch.url).epoch(0);
+  assert.ok(whole);
+  assert.equal(whole.hotspots.length, epoch.result.hotspots.length);
+  assert.equal(whole.witnesses.length, epoch.result.witnesses.length);
+  assert.ok(whole.witnesses.length > 2, "enough witness verdicts to need more than one page of 2");
+  // Two at a time: the same epoch, in the same order.
+  assert.deepEqual(await createCoverageClient(epoch.url, { pageSize: 2 }).epoch(0), whole);
+  const first = await oracleGet("/v1/coverage/epochs/0?limit=2");
+  assert.equal(first.hotspots.length, 2);
+  assert.equal(first.page.hotspots, 2);
+  assert.equal(first.page.witnesses, 2);
+  const last = await oracleGet(
+    `/v1/coverage/epochs/0?limit=2&hotspotsFrom=${whole.hotspots.length - 1}&witnessesFrom=0`,
+  );
+  assert.equal(last.hotspots.length, 1);
+  assert.equal(last.page.hotspots, null);
+  const refused = await fetch(`${epoch.url}/v1/coverage/epochs/0?limit=0`);
+  assert.equal(refused.status, 400);
+});
+
 test("following again stores nothing twice; a result naming an unposted root is not kept", async () => {
   const count = async (database: Database) =>
     Number((await database.query("SELECT count(*) AS n FROM coverage_witnesses"))[0]?.n);

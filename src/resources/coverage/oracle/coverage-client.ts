@@ -98,6 +98,17 @@ export const coverageEpochSchema = z.object({
 });
 export type CoverageEpochResult = z.infer<typeof coverageEpochSchema>;
 
+/** One page of a judged epoch: where the hotspot and witness lists go on (null: done), and which version it is. */
+const coverageEpochPageSchema = coverageEpochSchema.extend({
+  page: z
+    .object({
+      version: z.number().int().nonnegative(),
+      hotspots: z.number().int().positive().nullable(),
+      witnesses: z.number().int().positive().nullable(),
+    })
+    .optional(),
+});
+
 async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
   const response = await requestJson(url);
   if (response.status === 404) {
@@ -114,7 +125,7 @@ async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer
   return parsed.data;
 }
 
-export function createCoverageClient(baseUrl: string) {
+export function createCoverageClient(baseUrl: string, options: { pageSize?: number } = {}) {
   const base = baseUrl.replace(/\/+$/, "");
   const query = (params: Record<string, string | number | undefined>) => {
     const q = new URLSearchParams();
@@ -122,16 +133,55 @@ export function createCoverageClient(baseUrl: string) {
     const s = q.toString();
     return s ? `?${s}` : "";
   };
+  const pageOf = (epoch: number, hotspotsFrom: number, witnessesFrom: number) =>
+    get(
+      `${base}/v1/coverage/epochs/${epoch}${query({ hotspotsFrom, witnessesFrom, limit: options.pageSize })}`,
+      coverageEpochPageSchema,
+    );
+  /** Follows the pages of an epoch; starts over if the oracle replaces its verdicts meanwhile (a few times at most). */
+  async function readWholeEpoch(epoch: number): Promise<CoverageEpochResult> {
+    for (let round = 0; round < 3; round++) {
+      const { page, ...first } = await pageOf(epoch, 0, 0);
+      const whole: CoverageEpochResult = { ...first, hotspots: [...first.hotspots], witnesses: [...first.witnesses] };
+      let next = page;
+      let changed = false;
+      while (next && (next.hotspots !== null || next.witnesses !== null)) {
+        const from = {
+          hotspots: next.hotspots ?? whole.hotspots.length,
+          witnesses: next.witnesses ?? whole.witnesses.length,
+        };
+        // Each page must move on from where the last ended, or an oracle could keep a reader paging for ever.
+        if (from.hotspots !== whole.hotspots.length || from.witnesses !== whole.witnesses.length) {
+          throw new RemoteError("the oracle's pages of an epoch do not follow on", { details: { epoch, from } });
+        }
+        const more = await pageOf(epoch, from.hotspots, from.witnesses);
+        if (more.page?.version !== next.version) {
+          changed = true;
+          break;
+        }
+        if (more.hotspots.length + more.witnesses.length === 0) {
+          throw new RemoteError("the oracle's pages of an epoch do not follow on", { details: { epoch, from } });
+        }
+        for (const h of more.hotspots) whole.hotspots.push(h);
+        for (const w of more.witnesses) whole.witnesses.push(w);
+        next = more.page;
+      }
+      if (!changed) return whole;
+    }
+    throw new RemoteError("the oracle kept replacing this epoch's verdicts while they were read", {
+      details: { epoch },
+    });
+  }
   return {
     status: (hotspot?: Hex) => get(`${base}/v1/coverage/status${query({ hotspot })}`, coverageStatusSchema),
     map: (options: { epoch?: number; resolution?: number } = {}) =>
       get(`${base}/v1/coverage/map${query(options)}`, coverageMapSchema),
     witnesses: (options: { epoch?: number; hotspot?: Hex; limit?: number } = {}) =>
       get(`${base}/v1/coverage/witnesses${query(options)}`, coverageWitnessesSchema),
-    /** A judged epoch in full; undefined when this oracle has not judged it. */
-    epoch: async (epoch: number) => {
+    /** A judged epoch in full (every page of it); undefined when this oracle has not judged it. */
+    epoch: async (epoch: number): Promise<CoverageEpochResult | undefined> => {
       try {
-        return await get(`${base}/v1/coverage/epochs/${epoch}`, coverageEpochSchema);
+        return await readWholeEpoch(epoch);
       } catch (error) {
         if (error instanceof StateError) return undefined;
         throw error;

@@ -93,6 +93,15 @@ export interface CoverageOracle extends OracleRouteExtension {
 const serialize = (value: unknown) =>
   JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown>;
 
+function pageParam(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d{1,13}$/.test(value) || n < min || n > max) {
+    throw new InvalidInputError(`${name} is an integer from ${min} to ${max}`, { details: { [name]: value } });
+  }
+  return n;
+}
+
 export function createCoverageOracle(options: CoverageOracleOptions): CoverageOracle {
   const now = options.now ?? Date.now;
   const maxSkewMs = options.maxSkewMs ?? 60_000;
@@ -100,6 +109,12 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
   const schedules = new Map<number, Promise<EpochSchedule>>();
   const evidence = new Map<number, { receipts: Envelope[]; witnesses: Envelope[] }>();
   const results = new Map<number, CoverageEpoch>();
+  /** Bumped whenever an epoch's verdicts are replaced, so a reader paging through them can tell. */
+  const versions = new Map<number, number>();
+  const keep = (result: CoverageEpoch) => {
+    results.set(result.epoch, result);
+    versions.set(result.epoch, (versions.get(result.epoch) ?? 0) + 1);
+  };
   const dir = options.storeDir ? join(options.storeDir, "coverage") : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
 
@@ -193,7 +208,7 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
       },
       options.verifySignatures,
     );
-    results.set(epoch, result);
+    keep(result);
     if (dir) writeJsonAtomic(join(dir, `epoch-${epoch}.json`), serialize(result));
     return result;
   }
@@ -268,7 +283,7 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
       return { scheduleSignature: signature, receipts: [...e.receipts], witnesses: [...e.witnesses] };
     },
     recordResult(result) {
-      results.set(result.epoch, result);
+      keep(result);
       if (dir) writeJsonAtomic(join(dir, `epoch-${result.epoch}.json`), serialize(result));
     },
     rewardComponent(epoch) {
@@ -318,7 +333,25 @@ export function createCoverageOracle(options: CoverageOracleOptions): CoverageOr
         const rows = r.witnesses.filter((w) => !hotspot || w.witness === hotspot || w.beaconer === hotspot);
         return c.json({ epoch: r.epoch, total: rows.length, witnesses: rows.slice(-limit) });
       });
-      app.get("/v1/coverage/epochs/:e", (c) => c.json(serialize(latestClosed(c.req.param("e")))));
+      // An epoch of 100,000 hotspots has over a million witness verdicts: served in pages of both lists at once.
+      app.get("/v1/coverage/epochs/:e", (c) => {
+        const r = latestClosed(c.req.param("e"));
+        const limit = pageParam(c.req.query("limit"), "limit", 10_000, 1, 50_000);
+        const page = <T>(list: readonly T[], from: number) => ({
+          items: list.slice(from, from + limit),
+          next: from + limit < list.length ? from + limit : null,
+        });
+        const hotspots = page(r.hotspots, pageParam(c.req.query("hotspotsFrom"), "hotspotsFrom", 0, 0, 1e12));
+        const witnesses = page(r.witnesses, pageParam(c.req.query("witnessesFrom"), "witnessesFrom", 0, 0, 1e12));
+        return c.json(
+          serialize({
+            ...r,
+            hotspots: hotspots.items,
+            witnesses: witnesses.items,
+            page: { version: versions.get(r.epoch) ?? 0, hotspots: hotspots.next, witnesses: witnesses.next },
+          }),
+        );
+      });
     },
   };
   return oracle;
