@@ -1,8 +1,12 @@
 // Render: the same frame set rendered by one local process on one core, then through the network with 2 and with 4
 // providers (each one job at a time: one core each), every tile spot-checked by the customer. Prints
-// samplesPerSecPerCore (the local single-thread speed), speedup2 and speedup4 (local time ÷ network time) and
-// verifyOverhead (customer's re-render time ÷ the providers' render time). The spp is calibrated so that one tile takes
-// about --tile-seconds on one core: dispatch then costs a negligible share of a tile.
+// samplesPerSecPerCore (the local single-thread speed), speedup2 and speedup4 (local time ÷ network time),
+// verifyOverhead (customer's re-render time ÷ the providers' render time) and the CPU each role spent in each network
+// run (from /proc: it holds where wall-clock times do not). The spp is calibrated so that one tile takes about
+// --tile-seconds on one core: dispatch then costs a negligible share of a tile.
+// Measurement quality, not a change to what is measured: this VM's speed drifts by several per cent over minutes, so
+// the local render runs both before and after the network runs, and the baseline (localMs) is the mean of the two;
+// both are reported (localMsBefore, localMsAfter) so a drifting run shows as one.
 // `npm run bench -- render [--scene examples/scenes/cornell-box.glb] [--size 512x256] [--tile 128] [--frames 0-3]
 //   [--tile-seconds 1] [--spp N]`
 import { createHash } from "node:crypto";
@@ -12,6 +16,7 @@ import { parseUnits } from "viem";
 import { createTilePool, parseFrames, parseSize, planTiles, renderLocal } from "../src/resources/render/index.ts";
 import { runRender } from "../src/sdk/index.ts";
 import { type BenchNetwork, log, marketOnly, round, startBenchNetwork } from "./lib/network.ts";
+import { cpuByRole, cpuSince } from "./lib/process-cpu.ts";
 
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(`--${name}`);
@@ -31,32 +36,31 @@ export default async function renderBench(args: string[]): Promise<Record<string
   const tilePixels = Math.max(...tiles.map((t) => t.w * t.h));
 
   // ---- one local process on one core: a warm worker (tracer compiled, scene parsed), as a long render has it
-  const pool = createTilePool({ size: 1 });
-  const localPngs = new Map<number, string>();
-  let local: Awaited<ReturnType<typeof renderLocal>>;
   let spp = Number(option(args, "spp") ?? 0);
-  try {
-    const warm = { scene, frames: [frames[0] ?? 0], width, height, spp: 1, tile };
-    await renderLocal(warm, { pool, onFrame: () => {} });
-    if (!spp) {
-      // Calibrate: the spp that makes one tile last ~tileSeconds on one core.
-      const probe = await renderLocal({ ...warm, spp: 2 }, { pool, onFrame: () => {} });
-      const rate = probe.samples / (probe.ms / 1000);
-      spp = Math.max(1, Math.round((rate * tileSeconds) / tilePixels));
-      log(`calibration: ${Math.round(rate).toLocaleString("en")} samples/s on one thread → spp ${spp}`);
+  const renderAlone = async (onFrame: (frame: number, png: Buffer) => void) => {
+    const pool = createTilePool({ size: 1 });
+    try {
+      const warm = { scene, frames: [frames[0] ?? 0], width, height, spp: 1, tile };
+      await renderLocal(warm, { pool, onFrame: () => {} });
+      if (!spp) {
+        // Calibrate: the spp that makes one tile last ~tileSeconds on one core.
+        const probe = await renderLocal({ ...warm, spp: 2 }, { pool, onFrame: () => {} });
+        const rate = probe.samples / (probe.ms / 1000);
+        spp = Math.max(1, Math.round((rate * tileSeconds) / tilePixels));
+        log(`calibration: ${Math.round(rate).toLocaleString("en")} samples/s on one thread → spp ${spp}`);
+      }
+      const run = await renderLocal({ scene, frames, width, height, spp, tile }, { pool, onFrame });
+      log(
+        `local: ${run.tiles} tiles in ${(run.ms / 1000).toFixed(1)} s, ${Math.round(run.samples / (run.ms / 1000))} samples/s`,
+      );
+      return run;
+    } finally {
+      await pool.close();
     }
-    local = await renderLocal(
-      { scene, frames, width, height, spp, tile },
-      { pool, onFrame: (f, png) => void localPngs.set(f, digest(png)) },
-    );
-  } finally {
-    await pool.close();
-  }
+  };
+  const localPngs = new Map<number, string>();
+  const before = await renderAlone((f, png) => void localPngs.set(f, digest(png)));
   const plan = { scene, frames, width, height, spp, tile };
-  const samplesPerSecPerCore = local.samples / (local.ms / 1000);
-  log(
-    `local: ${local.tiles} tiles in ${(local.ms / 1000).toFixed(1)} s, ${Math.round(samplesPerSecPerCore)} samples/s`,
-  );
 
   const network = async (providers: number) => {
     let net: BenchNetwork | undefined;
@@ -74,6 +78,7 @@ export default async function renderBench(args: string[]): Promise<Record<string
         parallel: providers * 2,
         onFrame: () => {},
       });
+      const cpuBefore = cpuByRole(net);
       const result = await runRender(client, {
         ...plan,
         maxPrice: parseUnits("10", 18),
@@ -82,37 +87,47 @@ export default async function renderBench(args: string[]): Promise<Record<string
         onFrame: (f, png) => void pngs.set(f, digest(png)),
       });
       await client.settlePayments();
+      const cpu = cpuSince(cpuBefore, cpuByRole(net));
       const identical = frames.every((f) => pngs.get(f) === localPngs.get(f));
       log(
         `${providers} providers: ${(result.ms / 1000).toFixed(1)} s, identical to local: ${identical}, ` +
-          `verify ${Math.round(result.verification.verifyMs)} ms of ${Math.round(result.verification.renderMs)} ms rendering`,
+          `verify ${Math.round(result.verification.verifyMs)} ms of ${Math.round(result.verification.renderMs)} ms rendering, ` +
+          `CPU ms ${JSON.stringify(cpu)}`,
       );
-      return { ms: result.ms, identical, verification: result.verification, caught: result.caught.length };
+      return { ms: result.ms, identical, verification: result.verification, caught: result.caught.length, cpu };
     } finally {
       await net?.stop();
     }
   };
   const two = await network(2);
   const four = await network(4);
+  const afterPngs = new Map<number, string>();
+  const after = await renderAlone((f, png) => void afterPngs.set(f, digest(png)));
+  const localMs = (before.ms + after.ms) / 2;
+  const samplesPerSecPerCore = before.samples / (localMs / 1000);
   const verifyMs = two.verification.verifyMs + four.verification.verifyMs;
   const renderMs = two.verification.renderMs + four.verification.renderMs;
   return {
     scene: scenePath.split("/").at(-1),
     size: `${width}x${height}`,
     frames: frames.length,
-    tiles: local.tiles,
+    tiles: before.tiles,
     tile,
     spp,
-    samples: local.samples,
-    localMs: Math.round(local.ms),
+    samples: before.samples,
+    localMsBefore: Math.round(before.ms),
+    localMsAfter: Math.round(after.ms),
+    localMs: Math.round(localMs),
     network2Ms: Math.round(two.ms),
     network4Ms: Math.round(four.ms),
     samplesPerSecPerCore: Math.round(samplesPerSecPerCore),
-    speedup2: round(local.ms / two.ms),
-    speedup4: round(local.ms / four.ms),
+    speedup2: round(localMs / two.ms),
+    speedup4: round(localMs / four.ms),
     verifyOverhead: round(verifyMs / renderMs, 4),
-    pixelsCheckedPerTile: Math.round(two.verification.pixelsChecked / local.tiles),
-    identicalToLocal: two.identical && four.identical,
+    pixelsCheckedPerTile: Math.round(two.verification.pixelsChecked / before.tiles),
+    identicalToLocal: two.identical && four.identical && frames.every((f) => afterPngs.get(f) === localPngs.get(f)),
     caught: two.caught + four.caught,
+    cpuMs2: two.cpu,
+    cpuMs4: four.cpu,
   };
 }
