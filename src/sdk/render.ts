@@ -12,8 +12,8 @@ import {
   type RenderPlan,
   renderResource,
   sharedRenderPool,
+  tailWindowFrames,
   tileSamples,
-  windowFrames,
 } from "../resources/render/index.ts";
 import type { GroundworkClient } from "./client.ts";
 import type { PaymentOutcome } from "./payer.ts";
@@ -81,7 +81,7 @@ export async function runRender(client: GroundworkClient, params: RunRenderParam
   // Longest first, so the render does not end with one provider on a dear tile and the others idle.
   const queue = createTileQueue({
     tiles,
-    framesPerWindow: windowFrames({ tilesPerFrame, parallel }),
+    tailFrames: tailWindowFrames({ tilesPerFrame, parallel }),
     estimate: createTileCostEstimator(sharedRenderPool(), params),
   });
 

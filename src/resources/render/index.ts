@@ -23,4 +23,4 @@ export {
   type TilePool,
   type TileWork,
 } from "./tile-pool.ts";
-export { createTileQueue, type EstimateTileCosts, type TileQueue, windowFrames } from "./tile-queue.ts";
+export { createTileQueue, type EstimateTileCosts, type TileQueue, tailWindowFrames } from "./tile-queue.ts";

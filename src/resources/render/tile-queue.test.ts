@@ -1,9 +1,9 @@
-// The order tiles go out in: every tile exactly once, windows of whole frames in frame order, dearest first within a
-// window, the plan's order where the estimate fails, and distinct tiles for callers waiting side by side.
+// The order tiles go out in: every tile exactly once, frame by frame and the last frames as one window, dearest first
+// within each, the plan's order where the estimate fails, and distinct tiles for callers waiting side by side.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { planRender } from "./render-plan.ts";
-import { createTileQueue, type EstimateTileCosts, windowFrames } from "./tile-queue.ts";
+import { createTileQueue, type EstimateTileCosts, tailWindowFrames } from "./tile-queue.ts";
 
 const scene = new Uint8Array([1, 2, 3]);
 // 5 frames of 3×2 tiles.
@@ -19,12 +19,12 @@ async function drain(queue: ReturnType<typeof createTileQueue>) {
   return out;
 }
 
-test("every tile once; windows of whole frames in order, each dearest first, cut evenly", async () => {
+test("every tile once; frame by frame, the last frames as one window, each dearest first", async () => {
   const seen: number[][] = [];
   const order = await drain(
     createTileQueue({
       tiles,
-      framesPerWindow: 2,
+      tailFrames: 2,
       estimate: async (window) => {
         seen.push([...new Set(window.map((t) => t.frame))]);
         return estimate(window);
@@ -32,10 +32,11 @@ test("every tile once; windows of whole frames in order, each dearest first, cut
     }),
   );
   assert.deepEqual(order.map(key).sort(), tiles.map(key).sort());
-  // 5 frames at most 2 a window: 3 windows of 2, 2 and 1 frames, each estimated once.
-  assert.deepEqual(seen, [[10, 11], [12, 13], [14]]);
-  const windows = [order.slice(0, 12), order.slice(12, 24), order.slice(24)];
-  for (const [w, frames] of [[10, 11], [12, 13], [14]].entries()) {
+  // 5 frames, the last 2 as one window: each window estimated once, in order.
+  const expected = [[10], [11], [12], [13, 14]];
+  assert.deepEqual(seen, expected);
+  const windows = [order.slice(0, 6), order.slice(6, 12), order.slice(12, 18), order.slice(18)];
+  for (const [w, frames] of expected.entries()) {
     const window = windows[w] ?? [];
     assert.deepEqual([...new Set(window.map((t) => t.frame))].sort(), frames);
     const costs = window.map(costOf);
@@ -50,19 +51,19 @@ test("an estimate that fails leaves the window in the plan's order; equal costs 
   const failing = await drain(
     createTileQueue({
       tiles,
-      framesPerWindow: 3,
+      tailFrames: 3,
       estimate: async () => {
         throw new Error("no pool");
       },
     }),
   );
   assert.deepEqual(failing.map(key), tiles.map(key));
-  const flat = await drain(createTileQueue({ tiles, framesPerWindow: 3, estimate: async (w) => w.map(() => 0) }));
+  const flat = await drain(createTileQueue({ tiles, tailFrames: 3, estimate: async (w) => w.map(() => 0) }));
   assert.deepEqual(flat.map(key), tiles.map(key));
 });
 
 test("callers waiting side by side get distinct tiles, and all of them", async () => {
-  const queue = createTileQueue({ tiles, framesPerWindow: 1, estimate });
+  const queue = createTileQueue({ tiles, tailFrames: 1, estimate });
   const lanes = await Promise.all(Array.from({ length: 7 }, () => drain(queue)));
   const all = lanes.flat().map(key);
   assert.equal(all.length, tiles.length);
@@ -70,8 +71,8 @@ test("callers waiting side by side get distinct tiles, and all of them", async (
 });
 
 test("a window holds enough frames to keep the lanes busy, within bounds", () => {
-  assert.equal(windowFrames({ tilesPerFrame: 8, parallel: 3 }), 2);
-  assert.equal(windowFrames({ tilesPerFrame: 100, parallel: 3 }), 1);
-  assert.equal(windowFrames({ tilesPerFrame: 1, parallel: 50 }), 16);
-  assert.equal(windowFrames({ tilesPerFrame: 1, parallel: 50, maxFrames: 4 }), 4);
+  assert.equal(tailWindowFrames({ tilesPerFrame: 8, parallel: 3 }), 2);
+  assert.equal(tailWindowFrames({ tilesPerFrame: 100, parallel: 3 }), 1);
+  assert.equal(tailWindowFrames({ tilesPerFrame: 1, parallel: 50 }), 16);
+  assert.equal(tailWindowFrames({ tilesPerFrame: 1, parallel: 50, maxFrames: 4 }), 4);
 });

@@ -1,6 +1,6 @@
-// The order tiles go out in: longest first within a window of consecutive frames, so a render does not end with one
-// provider still on an expensive tile while the others sit idle; windows of frames, not the whole job, so frames are
-// finished (and written) as the render goes and only a window's frames are held in memory at once.
+// The order tiles go out in: dearest first within a window of frames, so a render does not end with one provider still
+// on an expensive tile while the others sit idle. Windows, not the whole job, so frames are finished (and written) as
+// the render goes and only a window's frames are held in memory at once.
 import type { PlannedTile } from "./render-plan.ts";
 
 /** Estimated relative costs of some tiles (any unit, higher is dearer), in their order. */
@@ -11,24 +11,27 @@ export interface TileQueue {
   next(): Promise<PlannedTile | undefined>;
 }
 
-/** Frames per window: enough tiles to keep `parallel` lanes busy several times over, at most `maxFrames` frames. */
-export function windowFrames(params: { tilesPerFrame: number; parallel: number; maxFrames?: number }): number {
+/** Frames in the last window: enough tiles to keep `parallel` lanes busy several times over, at most `maxFrames`. */
+export function tailWindowFrames(params: { tilesPerFrame: number; parallel: number; maxFrames?: number }): number {
   const wanted = Math.ceil((4 * params.parallel) / Math.max(1, params.tilesPerFrame));
   return Math.max(1, Math.min(params.maxFrames ?? 16, wanted));
 }
 
 /**
- * Cuts the frames (in the order the tiles list them) into windows of at most `framesPerWindow` frames, as even as
- * possible so the last window is not a stub, and hands out each window's tiles dearest first (ties in plan order).
- * A window is estimated while the one before it is handed out; an estimate that fails leaves that window in plan
- * order: the order only balances the providers' load, it never changes what is rendered.
+ * Hands out the tiles frame by frame, each frame's dearest first (ties in plan order), and the last
+ * `tailFrames` frames as one window sorted across its frames. Only the end of a render can leave a provider
+ * idle (before it, another tile is always waiting), and the end is where the cheap tiles of several frames are
+ * needed to fill the gaps; before it, mixing frames would only make render workers switch frames more often (each
+ * switch rebuilds the frame's acceleration structure, which grows with the scene). A window is estimated while the
+ * one before it is handed out; an estimate that fails leaves that window in plan order: the order only balances the
+ * providers' load, it never changes what is rendered.
  */
 export function createTileQueue(params: {
   tiles: readonly PlannedTile[];
-  framesPerWindow: number;
+  tailFrames: number;
   estimate: EstimateTileCosts;
 }): TileQueue {
-  const windows = cutWindows(params.tiles, Math.max(1, params.framesPerWindow));
+  const windows = cutWindows(params.tiles, Math.max(1, params.tailFrames));
   const ordered = windows.map<Promise<PlannedTile[]> | undefined>(() => undefined);
   const order = (index: number): Promise<PlannedTile[]> => {
     const existing = ordered[index];
@@ -65,22 +68,15 @@ export function createTileQueue(params: {
   };
 }
 
-function cutWindows(tiles: readonly PlannedTile[], framesPerWindow: number): PlannedTile[][] {
+function cutWindows(tiles: readonly PlannedTile[], lastFrames: number): PlannedTile[][] {
   const frames: PlannedTile[][] = [];
   for (const tile of tiles) {
     const last = frames.at(-1);
     if (last && last[0]?.frame === tile.frame) last.push(tile);
     else frames.push([tile]);
   }
-  const count = Math.ceil(frames.length / framesPerWindow);
-  const windows: PlannedTile[][] = [];
-  for (let w = 0, start = 0; w < count; w++) {
-    // Sizes differ by at most one frame, the larger windows first.
-    const size = Math.ceil((frames.length - start) / (count - w));
-    windows.push(frames.slice(start, start + size).flat());
-    start += size;
-  }
-  return windows;
+  const tail = Math.max(0, frames.length - lastFrames);
+  return [...frames.slice(0, tail), ...(tail < frames.length ? [frames.slice(tail).flat()] : [])];
 }
 
 function dearestFirst(tiles: readonly PlannedTile[], costs: readonly number[]): PlannedTile[] {
