@@ -5,13 +5,16 @@ import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Hex } from "viem";
 import { escrowAbi, recoverVoucherSigner, tokenAbi, writeContractAndWait } from "../chain/index.ts";
+import { InvalidInputError } from "../core/errors.ts";
 import {
   type Envelope,
   generateNodeKeySeed,
   type JobRequestBody,
   type NodeKey,
   nodeKeyFromSeed,
+  sha256Hex,
 } from "../protocol/index.ts";
+import { defaultComputeLimits } from "../resources/compute/index.ts";
 import {
   type FakeGateway,
   type FakeGatewayReply,
@@ -308,4 +311,40 @@ test("a failed job and a refused deposit surface as typed errors", async () => {
   });
   behaviour = async () => ({ status: 402, body: { error: "InsufficientDeposit", message: "deposit 0 < 5000" } });
   await assert.rejects(compute(), InsufficientDepositError);
+});
+
+test("a blob array sent again travels as its bytes again; a key it does not hash to is refused", async () => {
+  const module = new Uint8Array(randomBytes(64));
+  const moduleHash = sha256Hex(module);
+  const sent: (string | undefined)[] = [];
+  behaviour = async (request, gk) => {
+    sent.push(request.body.blobs[moduleHash]);
+    return fakeJobOutcome(request, { results: [await honest("a", request, gk)] });
+  };
+  const job = { module, input: Buffer.from("in"), args: ["job"], replicas: 1, maxPrice: 5000n, timeoutMs: 10_000 };
+  await runCompute(client, job);
+  await runCompute(client, job);
+  await client.settlePayments();
+  const base64 = Buffer.from(module).toString("base64");
+  assert.deepEqual(sent, [base64, base64]);
+
+  // The array already sent, now under another blob's key.
+  const input = Buffer.from("in");
+  const otherHash = sha256Hex(new Uint8Array(randomBytes(64)));
+  const spec = { module: otherHash, input: sha256Hex(input), args: [], limits: defaultComputeLimits };
+  await assert.rejects(
+    client.runJob({
+      resourceType: "compute",
+      spec,
+      blobs: new Map([
+        [otherHash, module],
+        [sha256Hex(input), input],
+      ]),
+      replicas: 1,
+      maxPrice: 5000n,
+      timeoutMs: 10_000,
+    }),
+    (error) => error instanceof InvalidInputError && /does not hash to its key/.test(error.message),
+  );
+  assert.equal(sent.length, 2);
 });

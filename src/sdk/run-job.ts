@@ -25,7 +25,10 @@ export interface RunJobParams {
   resourceType: string;
   /** The unit of work; checked against the type's spec schema before it is sent. */
   spec: unknown;
-  /** Bulk inputs by their sha256 (0x-hex); each must hash to its key. */
+  /**
+   * Bulk inputs by their sha256 (0x-hex); each must hash to its key. Not to be changed once given: each array's hash
+   * and base64 are computed once and kept with it, since a render sends the same scene with every tile.
+   */
   blobs: ReadonlyMap<Hex, Uint8Array>;
   /** 1: the gateway's audit policy; K ≥ 2: K replicas, ⌊K/2⌋+1 must agree. */
   replicas: number;
@@ -103,6 +106,21 @@ export interface RunJobResult {
   payment: Promise<PaymentOutcome>;
 }
 
+// Per byte array, as long as it lives: hashing and encoding a blob costs as much as the blob is large, per job.
+const encodedBlobs = new WeakMap<Uint8Array, { hash: string; base64: string }>();
+
+function encodeBlob(bytes: Uint8Array): { hash: string; base64: string } {
+  let encoded = encodedBlobs.get(bytes);
+  if (!encoded) {
+    encoded = {
+      hash: sha256Hex(bytes),
+      base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+    };
+    encodedBlobs.set(bytes, encoded);
+  }
+  return encoded;
+}
+
 function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName: string } {
   const type = getResourceType(params.resourceType);
   if (!type) {
@@ -116,10 +134,11 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; typeName:
   }
   const blobs: Record<string, string> = {};
   for (const [hash, bytes] of params.blobs) {
-    if (sha256Hex(bytes) !== hash.toLowerCase()) {
+    const encoded = encodeBlob(bytes);
+    if (encoded.hash !== hash.toLowerCase()) {
       throw new InvalidInputError("a blob does not hash to its key", { details: { key: hash } });
     }
-    blobs[hash.toLowerCase()] = Buffer.from(bytes).toString("base64");
+    blobs[hash.toLowerCase()] = encoded.base64;
   }
   for (const needed of type.blobsOf(spec.data)) {
     if (!(needed.toLowerCase() in blobs)) {
@@ -220,7 +239,7 @@ async function recomputeCheck(
       const blobs: Record<string, string> = {};
       for (const hash of type.blobsOf(spec)) {
         const bytes = params.blobs.get(hash);
-        if (bytes) blobs[hash] = Buffer.from(bytes).toString("base64");
+        if (bytes) blobs[hash] = encodeBlob(bytes).base64;
       }
       const claim = await signEnvelope(
         await client.getSigner(),
