@@ -1,7 +1,7 @@
 // Render jobs through the generic runJob: every tile of every frame becomes one job, at most `parallel` of them in
-// flight, the dearest tiles of each window of frames first (estimated by a cheap probe); each tile comes back verified by a spot re-render (runJob does it for types checked by recomputation),
-// paid, and copied into its frame; a frame whose last tile arrives is handed over as a PNG. The only SDK file that
-// knows the render type.
+// flight, each frame's dearest tiles first (estimated by a cheap probe; tile-queue.ts); each tile comes back verified
+// by a spot re-render (runJob does it for types checked by recomputation), paid, and copied into its frame; a frame
+// whose last tile arrives is handed over as a PNG. The only SDK file that knows the render type.
 import type { Hex } from "viem";
 import {
   createFrameAssembler,
@@ -78,7 +78,7 @@ export async function runRender(client: GroundworkClient, params: RunRenderParam
   let done = 0;
   let inFlight = 0;
   let failure: unknown;
-  // Longest first, so the render does not end with one provider on a dear tile and the others idle.
+  // Dearest first, so the render does not end with one provider on a dear tile and the others idle.
   const queue = createTileQueue({
     tiles,
     tailFrames: tailWindowFrames({ tilesPerFrame, parallel }),
