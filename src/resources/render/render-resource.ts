@@ -84,7 +84,7 @@ async function differing(
   return wrong;
 }
 
-/** `count` distinct pixels of the tile drawn with `random(n)` (uniform in 0..n-1), as frame coordinates in row order. */
+/** `count` distinct pixels of the tile drawn with `random(n)` (uniform in 0..n-1): frame coordinates, row order. */
 function drawPixels(spec: RenderSpec, count: number, random: (n: number) => number): Uint32Array {
   const units = tilePixels(spec);
   const chosen = new Set<number>();
