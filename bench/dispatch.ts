@@ -9,7 +9,6 @@
 // (from /proc, so it holds on a loaded machine where wall-clock medians do not).
 // `npm run bench -- dispatch [--providers 2] [--reps 50,20,5] [--skip-audits-off]`
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseUnits } from "viem";
 import { defaultComputeLimits } from "../src/resources/compute/index.ts";
@@ -17,36 +16,11 @@ import { loadFixture } from "../src/resources/compute/sandbox/fixtures/load-fixt
 import { compileSandboxModule, createSandboxPool, type SandboxModule } from "../src/resources/compute/sandbox/index.ts";
 import { runCompute } from "../src/sdk/index.ts";
 import { type BenchNetwork, log, marketOnly, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
+import { cpuByRole } from "./lib/process-cpu.ts";
 
 const limits = { ...defaultComputeLimits };
 const timeoutMs = 60_000;
 const maxPrice = parseUnits("1", 18);
-
-/** CPU time (user + system, all threads) a process has used, in ms; undefined where /proc is not there. */
-function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU ms per role (the bench process is the customer), summed over its processes. */
-function cpuByRole(network: BenchNetwork): Record<string, number> {
-  const totals: Record<string, number> = {
-    customer: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  };
-  for (const service of network.services) {
-    const ms = processCpuMs(service.pid);
-    if (ms === undefined) continue;
-    const role = service.name.replace(/-\d+$/, "");
-    totals[role] = (totals[role] ?? 0) + ms;
-  }
-  return totals;
-}
 
 interface Size {
   name: "1ms" | "100ms" | "1s";

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { TimeoutError } from "../core/errors.ts";
 import { createHttpTransport, type HttpReply, type HttpTransport } from "../core/http-transport.ts";
 import type { Envelope } from "../protocol/index.ts";
+import { encodeBlob } from "./blob-encoding.ts";
 import { GatewayError, InsufficientDepositError } from "./errors.ts";
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
@@ -221,9 +222,7 @@ export function createGatewayApi(params: { url: string; transport?: HttpTranspor
           body: blobs
             ? {
                 request,
-                blobs: Object.fromEntries(
-                  [...blobs].map(([hash, bytes]) => [hash, Buffer.from(bytes).toString("base64")]),
-                ),
+                blobs: Object.fromEntries([...blobs].map(([hash, bytes]) => [hash, encodeBlob(bytes).base64])),
               }
             : request,
           timeoutMs,

@@ -1,13 +1,18 @@
 // Render jobs through the generic runJob: every tile of every frame becomes one job, at most `parallel` of them in
-// flight; each tile comes back verified by a spot re-render (runJob does it for types checked by recomputation),
-// paid, and copied into its frame; a frame whose last tile arrives is handed over as a PNG. The only SDK file that
-// knows the render type.
+// flight, each frame's dearest tiles first (estimated by a cheap probe; tile-queue.ts); each tile comes back verified
+// by a spot re-render (runJob does it for types checked by recomputation), paid, and copied into its frame; a frame
+// whose last tile arrives is handed over as a PNG. The only SDK file that knows the render type.
 import type { Hex } from "viem";
 import {
   createFrameAssembler,
+  createTileCostEstimator,
+  createTileQueue,
+  type PlannedTile,
   planRender,
   type RenderPlan,
   renderResource,
+  sharedRenderPool,
+  tailWindowFrames,
   tileSamples,
 } from "../resources/render/index.ts";
 import type { GroundworkClient } from "./client.ts";
@@ -71,13 +76,16 @@ export async function runRender(client: GroundworkClient, params: RunRenderParam
   let samples = 0;
   let reroutes = 0;
   let done = 0;
-  let next = 0;
   let inFlight = 0;
   let failure: unknown;
+  // Dearest first, so the render does not end with one provider on a dear tile and the others idle.
+  const queue = createTileQueue({
+    tiles,
+    tailFrames: tailWindowFrames({ tilesPerFrame, parallel }),
+    estimate: createTileCostEstimator(sharedRenderPool(), params),
+  });
 
-  const runTile = async (index: number) => {
-    const tile = tiles[index];
-    if (!tile) return;
+  const runTile = async (tile: PlannedTile) => {
     const result = await client.runJob({
       resourceType: renderResource.name,
       spec: tile.spec,
@@ -114,11 +122,12 @@ export async function runRender(client: GroundworkClient, params: RunRenderParam
   // A fixed number of lanes, each taking the next tile when its last one is done; the first failure stops them all.
   await Promise.all(
     Array.from({ length: Math.min(parallel, tiles.length) }, async () => {
-      while (failure === undefined && next < tiles.length) {
-        const index = next++;
+      while (failure === undefined) {
+        const tile = await queue.next();
+        if (!tile || failure !== undefined) break;
         inFlight++;
         try {
-          await runTile(index);
+          await runTile(tile);
         } catch (error) {
           failure ??= error;
         } finally {

@@ -5,13 +5,16 @@ import { createHash, randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Hex } from "viem";
 import { escrowAbi, recoverVoucherSigner, tokenAbi, writeContractAndWait } from "../chain/index.ts";
+import { InvalidInputError } from "../core/errors.ts";
 import {
   type Envelope,
   generateNodeKeySeed,
   type JobRequestBody,
   type NodeKey,
   nodeKeyFromSeed,
+  sha256Hex,
 } from "../protocol/index.ts";
+import { defaultComputeLimits } from "../resources/compute/index.ts";
 import {
   type FakeGateway,
   type FakeGatewayReply,
@@ -524,3 +527,30 @@ test("blobs travel beside the signed request, once per gateway, and again when t
 function sha(text: string): string {
   return `0x${createHash("sha256").update(text).digest("hex")}`;
 }
+
+test("a blob array already hashed under its key is refused under another key", async () => {
+  behaviour = async (request, gk) => fakeJobOutcome(request, { results: [await honest("a", request, gk)] });
+  const module = new Uint8Array(randomBytes(64));
+  const input = Buffer.from("in");
+  await runCompute(client, { module, input, args: ["job"], replicas: 1, maxPrice: 5000n, timeoutMs: 10_000 });
+  const submitted = gateway.jobs.length;
+  // The array already sent (its hash remembered), now under another blob's key.
+  const otherHash = sha256Hex(new Uint8Array(randomBytes(64)));
+  const spec = { module: otherHash, input: sha256Hex(input), args: [], limits: defaultComputeLimits };
+  await assert.rejects(
+    client.runJob({
+      resourceType: "compute",
+      spec,
+      blobs: new Map([
+        [otherHash, module],
+        [sha256Hex(input), input],
+      ]),
+      replicas: 1,
+      maxPrice: 5000n,
+      timeoutMs: 10_000,
+    }),
+    (error) => error instanceof InvalidInputError && /does not hash to its key/.test(error.message),
+  );
+  assert.equal(gateway.jobs.length, submitted, "nothing was sent");
+  await client.settlePayments();
+});

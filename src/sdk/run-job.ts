@@ -11,10 +11,10 @@ import {
   jobRequestBody,
   messageTypes,
   type Receipt,
-  sha256Hex,
   signEnvelope,
 } from "../protocol/index.ts";
 import { type AnyResourceType, getResourceType } from "../resources/index.ts";
+import { encodeBlob } from "./blob-encoding.ts";
 import type { GroundworkClient } from "./client.ts";
 import { GatewayError, JobFailedError, VerificationFailedError } from "./errors.ts";
 import type { JobOutcome } from "./gateway-api.ts";
@@ -26,7 +26,10 @@ export interface RunJobParams {
   resourceType: string;
   /** The unit of work; checked against the type's spec schema before it is sent. */
   spec: unknown;
-  /** Bulk inputs by their sha256 (0x-hex); each must hash to its key. */
+  /**
+   * Bulk inputs by their sha256 (0x-hex); each must hash to its key. Not to be changed once given: each array's hash
+   * and base64 are computed once and kept with it, since a render sends the same scene with every tile.
+   */
   blobs: ReadonlyMap<Hex, Uint8Array>;
   /** 1: the gateway's audit policy; K ≥ 2: K replicas, ⌊K/2⌋+1 must agree. */
   replicas: number;
@@ -124,7 +127,8 @@ function prepareRequest(params: RunJobParams): { body: JobRequestBody; blobs: Re
   }
   const given = new Map<Hex, Uint8Array>();
   for (const [hash, bytes] of params.blobs) {
-    if (sha256Hex(bytes) !== hash.toLowerCase()) {
+    const encoded = encodeBlob(bytes);
+    if (encoded.hash !== hash.toLowerCase()) {
       throw new InvalidInputError("a blob does not hash to its key", { details: { key: hash } });
     }
     given.set(hash.toLowerCase() as Hex, bytes);
@@ -230,7 +234,7 @@ async function recomputeCheck(
       const blobs: Record<string, string> = {};
       for (const hash of type.blobsOf(spec)) {
         const bytes = params.blobs.get(hash);
-        if (bytes) blobs[hash] = Buffer.from(bytes).toString("base64");
+        if (bytes) blobs[hash] = encodeBlob(bytes).base64;
       }
       const claim = await signEnvelope(
         await client.getSigner(),

@@ -4,7 +4,7 @@ export { parseFrames, parseSize, planTiles, type TileRect } from "./frame-plan.t
 export { createFrameAssembler, encodePng, type FrameAssembler } from "./frame-png.ts";
 export { type LocalRenderOptions, type LocalRenderResult, renderLocal } from "./render-local.ts";
 export { type PlannedTile, planRender, type RenderPlan } from "./render-plan.ts";
-export { precheckScene, type RenderClaim, renderResource, sceneHashOf } from "./render-resource.ts";
+export { precheckScene, type RenderClaim, renderResource, sceneHashOf, sharedRenderPool } from "./render-resource.ts";
 export {
   defaultRenderOffer,
   type RenderOffer,
@@ -14,4 +14,13 @@ export {
   tilePixels,
   tileSamples,
 } from "./render-schemas.ts";
-export { createTilePool, RenderInputError, RenderWorkerError, type TilePool, type TileWork } from "./tile-pool.ts";
+export { createTileCostEstimator, probeGrid, probePixels } from "./tile-costs.ts";
+export {
+  createTilePool,
+  type ProbeWork,
+  RenderInputError,
+  RenderWorkerError,
+  type TilePool,
+  type TileWork,
+} from "./tile-pool.ts";
+export { createTileQueue, type EstimateTileCosts, type TileQueue, tailWindowFrames } from "./tile-queue.ts";

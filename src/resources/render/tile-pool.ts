@@ -16,18 +16,23 @@ export class RenderInputError extends InvalidInputError {
   override name = "RenderInputError";
 }
 
-export type TileWork = Omit<TileTask, "id">;
+export type TileWork = Omit<TileTask, "id" | "probe">;
+export type ProbeWork = Omit<TileTask, "id" | "rect" | "pixels" | "prepareOnly"> & { probe: TileTask["probe"] & {} };
 
 export interface TilePool {
   readonly size: number;
   /** Renders a rectangle or a list of pixels; resolves with RGBA8 bytes and the worker's time in ms. */
   render(work: TileWork): Promise<{ rgba: Uint8Array; ms: number }>;
+  /** Times each pixel list traced at one sample per pixel (ms, the least of the passes): a cost estimate. */
+  probe(work: ProbeWork): Promise<number[]>;
   close(): Promise<void>;
 }
 
+type Done = Extract<TileReply, { type: "done" }>;
+
 interface Waiting {
-  work: TileWork;
-  resolve: (value: { rgba: Uint8Array; ms: number }) => void;
+  work: TileWork | ProbeWork;
+  resolve: (reply: Done) => void;
   reject: (error: Error) => void;
 }
 
@@ -75,7 +80,7 @@ export function createTilePool(options: { size?: number } = {}): TilePool {
       const current = slot.current;
       slot.current = undefined;
       if (!current) return;
-      if (reply.type === "done") current.resolve({ rgba: reply.rgba, ms: reply.ms });
+      if (reply.type === "done") current.resolve(reply);
       else {
         current.reject(
           new RenderInputError(reply.message, {
@@ -114,14 +119,23 @@ export function createTilePool(options: { size?: number } = {}): TilePool {
     for (let missing = queue.length - free; missing > 0 && slots.size < size; missing--) spawn();
   }
 
+  const submit = (work: TileWork | ProbeWork): Promise<Done> => {
+    if (closed) return Promise.reject(new StateError("the tile pool is closed"));
+    return new Promise((resolve, reject) => {
+      queue.push({ work, resolve, reject });
+      pump();
+    });
+  };
+
   return {
     size,
-    render(work) {
-      if (closed) return Promise.reject(new StateError("the tile pool is closed"));
-      return new Promise((resolve, reject) => {
-        queue.push({ work, resolve, reject });
-        pump();
-      });
+    async render(work) {
+      const { rgba, ms } = await submit(work);
+      return { rgba, ms };
+    },
+    async probe(work) {
+      const { costs } = await submit(work);
+      return costs ?? [];
     },
     async close() {
       closed = true;

@@ -17,11 +17,16 @@ export interface TileTask {
   pixels?: Uint32Array;
   /** Only parse and validate the scene (a gateway's precheck); the reply carries no pixels. */
   prepareOnly?: boolean;
+  /**
+   * Only time each of these pixel lists (x0,y0,…) traced at one sample per pixel, the least of `passes` tries each
+   * (a try the thread was preempted in reads long): the reply's `costs`, in ms, and no pixels.
+   */
+  probe?: { lists: Uint32Array[]; passes: number };
 }
 
 export type TileReply =
   | { type: "ready" }
-  | { type: "done"; id: number; rgba: Uint8Array; ms: number }
+  | { type: "done"; id: number; rgba: Uint8Array; ms: number; costs?: number[] }
   | { type: "error"; id: number; name: string; message: string; details?: Record<string, unknown> };
 
 /** Parsed scenes kept per thread, most recently used last. */
@@ -53,6 +58,25 @@ if (port) {
       tracer ??= createTracer();
       const t: Tracer = await tracer;
       const frame = { scene, frame: task.frame, fps: task.fps, width: task.width, height: task.height, spp: task.spp };
+      if (task.probe) {
+        const costs = task.probe.lists.map(() => Number.POSITIVE_INFINITY);
+        for (let pass = 0; pass < task.probe.passes; pass++) {
+          for (const [i, pixels] of task.probe.lists.entries()) {
+            const begun = performance.now();
+            t.renderPixels({ ...frame, spp: 1, pixels });
+            costs[i] = Math.min(costs[i] as number, performance.now() - begun);
+          }
+        }
+        const reply: TileReply = {
+          type: "done",
+          id: task.id,
+          rgba: new Uint8Array(),
+          ms: performance.now() - started,
+          costs,
+        };
+        port.postMessage(reply);
+        return;
+      }
       const view = task.pixels
         ? t.renderPixels({ ...frame, pixels: task.pixels })
         : t.renderTile({ ...frame, ...(task.rect ?? { x: 0, y: 0, w: task.width, h: task.height }) });
