@@ -43,43 +43,6 @@ const jobSubmission = z.object({ request: z.unknown(), blobs: z.record(z.string(
 const blobKey = /^0x[0-9a-f]{64}$/;
 
 /**
- * Reads customers' escrow deposits, reusing a read for `maxAgeMs` (and sharing one in flight). The deposit falls
- * only through withdrawals, which wait the escrow's withdrawal delay (minutes), and through redemptions of vouchers
- * the customer signed itself: a read at most `maxAgeMs` old admits at most what one moment of jobs is worth, and every
- * provider is still paid from escrow by vouchers it redeems, never by this check.
- */
-export function createDepositReader(params: {
-  publicClient: PublicClient;
-  escrow: Hex;
-  maxAgeMs?: number;
-  now?: () => number;
-}): (customer: Hex) => Promise<bigint> {
-  const maxAgeMs = params.maxAgeMs ?? 1000;
-  const now = params.now ?? Date.now;
-  const reads = new Map<Hex, { at: number; value: Promise<bigint> }>();
-  return (customer) => {
-    const key = customer.toLowerCase() as Hex;
-    const cached = reads.get(key);
-    if (cached && now() - cached.at <= maxAgeMs) return cached.value;
-    const value = params.publicClient.readContract({
-      address: params.escrow,
-      abi: escrowAbi,
-      functionName: "depositOf",
-      args: [key],
-    });
-    const entry = { at: now(), value };
-    reads.set(key, entry);
-    value.catch(() => {
-      if (reads.get(key) === entry) reads.delete(key);
-    });
-    if (reads.size > 10_000) {
-      for (const [k, v] of reads) if (now() - v.at > maxAgeMs) reads.delete(k);
-    }
-    return value;
-  };
-}
-
-/**
  * Checks a submitted job.request (alone or beside its blobs); resolves with the job and the release of its reserved id (call it if the job is not
  * recorded after all). Throws MessageRejectedError, InvalidInputError, DuplicateJobError or InsufficientDepositError.
  */
