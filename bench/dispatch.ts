@@ -3,12 +3,13 @@
 // through the SDK (sign, gateway, provider, verify, pay) against a local network of real processes, replicas 1.
 // busy.wat's iteration count is calibrated at run time so the local run takes ~1 ms, ~100 ms and ~1 s.
 // overheadX = the median over jobs of (network time ÷ the same module's run on the core that ran it) − 1. The "local
-// run" each job is divided by is the provider's own run of the module, timed by its sandbox (receipt metering.wallMs,
-// which leaves out the ~1 ms the sandbox pool's hand-off costs, so the figure errs high). Why not the bench process's
-// own local runs alone: this VM's two cores differ in speed, at times by a third (the same 1 s run took 780 ms on one
-// and 1,050 ms on the other, minutes or seconds apart), so a local run and a network job that land on different cores
-// measure the core lottery, not the network. Those figures are reported too: overheadPaired (each job ÷ the mean of
-// the bench's local runs just before and after it) and overheadOfMedians (median network ÷ median local). Every job
+// run" each job is divided by is the provider's own run of the module, timed by its sandbox (receipt metering.wallMs),
+// plus what the sandbox pool's hand-off to its worker adds to a local run (~1 ms, measured here). Why not the bench's
+// own local runs alone: this VM's CPU speed jumps by up to a third from one run to the next (the same run took 780 ms,
+// then 1,050 ms, then 790 ms, seconds apart), so a local run a second away from the network job measures that jump,
+// not the network; the provider's own run of the module is the same work at the same moment on the same core. The
+// other figures are reported too: overheadPaired (each job ÷ the mean of the bench's local runs just before and after
+// it) and overheadOfMedians (median network ÷ median local). Every job
 // counts as the customer waits for it: an audited job (a silent second replica) answers at its first verified result
 // and the audit settles the bill afterwards; its replica loads the machine while the job runs, and each job's audit
 // and payment settle before the next measurement starts, so no job's background work lands in another's time. Medians
@@ -61,7 +62,9 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
     const runLocal = async (n: number) => {
       const t0 = performance.now();
       const result = await pool.run({ module, args: [String(n)], stdin: input, limits });
-      return { ms: performance.now() - t0, stdout: Buffer.from(result.stdout).toString() };
+      const ms = performance.now() - t0;
+      // What the pool's hand-off to its worker and back adds to the module's own run (which the sandbox times).
+      return { ms, handoffMs: ms - result.metering.wallMs, stdout: Buffer.from(result.stdout).toString() };
     };
     const localMedian = async (n: number, count: number) => {
       const samples: number[] = [];
@@ -109,6 +112,8 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
           overheadPaired: number;
           /** Median of the providers' own runs of the module. */
           providerRunMs: number;
+          /** Median of what the sandbox pool's hand-off adds to a local run. */
+          handoffMs: number;
           /** Median network time ÷ median local time − 1. */
           overheadOfMedians: number;
           gatewayMs: number;
@@ -128,12 +133,15 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
         const local: number[] = [];
         const net: number[] = [];
         const providerRun: number[] = [];
+        const handoff: number[] = [];
         const gateway: number[] = [];
         const auditedNet: number[] = [];
         const unauditedNet: number[] = [];
         let auditedJobs = 0;
         for (let i = 0; i < size.reps; i++) {
-          local.push((await runLocal(n)).ms);
+          const before = await runLocal(n);
+          local.push(before.ms);
+          handoff.push(before.handoffMs);
           const t0 = performance.now();
           const result = await job();
           const ms = performance.now() - t0;
@@ -158,13 +166,16 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
         const localMs = median(local);
         const networkMs = median(net);
         const paired = median(net.map((ms, i) => ms / (((local[i] as number) + (local[i + 1] as number)) / 2) - 1));
-        const sameCore = median(net.map((ms, i) => ms / (providerRun[i] as number) - 1));
+        // The provider's run of the module, plus the sandbox pool's hand-off a local run also pays.
+        const handoffMs = median(handoff);
+        const sameCore = median(net.map((ms, i) => ms / ((providerRun[i] as number) + handoffMs) - 1));
         perSize[size.name] = {
           localMs: round(localMs, 3),
           networkMs: round(networkMs, 3),
           overhead: round(sameCore, 4),
           overheadPaired: round(paired, 4),
           providerRunMs: round(median(providerRun), 3),
+          handoffMs: round(handoffMs, 3),
           overheadOfMedians: round(networkMs / localMs - 1, 4),
           gatewayMs: round(median(gateway), 3),
           auditedNetworkMs: auditedNet.length > 0 ? round(median(auditedNet), 3) : null,
