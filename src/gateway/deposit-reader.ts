@@ -22,16 +22,15 @@ export function createDepositReader(params: {
   const now = params.now ?? Date.now;
   const reads = new Map<Hex, { at: number; value: Promise<bigint> }>();
   const refreshing = new Set<Hex>();
-  const read = (key: Hex) => {
-    const value = params.publicClient.readContract({
+  const read = (key: Hex) => ({
+    at: now(),
+    value: params.publicClient.readContract({
       address: params.escrow,
       abi: escrowAbi,
       functionName: "depositOf",
       args: [key],
-    });
-    const entry = { at: now(), value };
-    return { entry, value };
-  };
+    }),
+  });
   return (customer) => {
     const key = customer.toLowerCase() as Hex;
     const cached = reads.get(key);
@@ -40,9 +39,9 @@ export function createDepositReader(params: {
     if (cached && age <= staleMs) {
       if (!refreshing.has(key)) {
         refreshing.add(key);
-        const { entry, value } = read(key);
+        const entry = read(key);
         // The stale value keeps answering until the fresh one is in; a failed refresh leaves it to age out.
-        value
+        entry.value
           .then(
             () => reads.set(key, entry),
             () => {},
@@ -51,14 +50,14 @@ export function createDepositReader(params: {
       }
       return cached.value;
     }
-    const { entry, value } = read(key);
+    const entry = read(key);
     reads.set(key, entry);
-    value.catch(() => {
+    entry.value.catch(() => {
       if (reads.get(key) === entry) reads.delete(key);
     });
     if (reads.size > 10_000) {
       for (const [k, v] of reads) if (now() - v.at > staleMs) reads.delete(k);
     }
-    return value;
+    return entry.value;
   };
 }

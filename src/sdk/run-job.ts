@@ -428,8 +428,7 @@ async function answerBeforeAudit(
   }
   const [first] = verdict.accepted;
   if (!first || verdict.accepted.length !== 1) return undefined;
-  const quoted = BigInt(first.receipt.price);
-  const price = quoted < params.maxPrice ? quoted : params.maxPrice;
+  const price = paidPrice(first.receipt, params.maxPrice);
   const settled: Promise<{ verdict: AuditVerdict; payment: Promise<PaymentOutcome> }> = context.settle().then(
     (final) => ({
       verdict: {
@@ -498,6 +497,12 @@ async function answerBeforeAudit(
   };
 }
 
+/** What a verified result is paid: its receipt's price, never more than the customer's maximum. */
+function paidPrice(receipt: Receipt, maxPrice: bigint): bigint {
+  const quoted = BigInt(receipt.price);
+  return quoted < maxPrice ? quoted : maxPrice;
+}
+
 const noPayment: PaymentOutcome = { vouchers: [], delivered: true };
 
 /** Verifies a job's final outcome, checks it by recomputation where its type does, and pays the agreeing providers. */
@@ -537,8 +542,7 @@ async function settleJob(
   const providers: PaidProvider[] = [];
   const owed = new Map<Hex, bigint>();
   for (const result of recomputed.passed) {
-    const quoted = BigInt(result.receipt.price);
-    const price = quoted < params.maxPrice ? quoted : params.maxPrice;
+    const price = paidPrice(result.receipt, params.maxPrice);
     providers.push({ nodeKey: result.receipt.provider, owner: result.receipt.owner, price });
     if (price > 0n) owed.set(result.receipt.owner, (owed.get(result.receipt.owner) ?? 0n) + price);
   }
