@@ -29,7 +29,7 @@ test("parameters as of a block, before and after governance changes them", async
     assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
   };
 
-  const before = await client.getBlockNumber();
+  const before = await client.getBlockNumber({ cacheTime: 0 }); // not a number cached from before the deployment
   const workBefore = (await readNetworkParameters(client, store)).workShareBps;
   assert.equal(await readParameterOr(client, store, "coverage.shareBps", 2000n), 2000n, "never set: the fallback");
   await set("coverage.shareBps", 500n);
