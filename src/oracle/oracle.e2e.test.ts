@@ -4,7 +4,7 @@
 // still post; an oracle proposing a tampered root (faults.wrongRoot) never gets it posted, and the posted root is
 // the honest recomputation (`gw oracle verify` exits 0); an honest provider claims exactly its earned reward.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Hex, parseUnits } from "viem";
@@ -52,7 +52,18 @@ const startedAt = Date.now();
 /** Waits, and says on stderr how long each phase took: a phase that runs late shows up before the test times out. */
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => {
   const from = Date.now();
-  const value = await waitUntil(what, probe, { timeoutMs, intervalMs: 500, retryErrors: true });
+  let value: T;
+  try {
+    value = await waitUntil(what, probe, { timeoutMs, intervalMs: 500, retryErrors: true });
+  } catch (error) {
+    // The network's logs go with the test's home: show the oracles' last lines so a stall can be read afterwards.
+    const logs = join(home.path, "logs");
+    for (const file of readdirSync(logs).filter((f) => f.startsWith("oracle"))) {
+      const tail = readFileSync(join(logs, file), "utf8").trimEnd().split("\n").slice(-40).join("\n");
+      process.stderr.write(`--- ${file} (last lines)\n${tail}\n`);
+    }
+    throw error;
+  }
   process.stderr.write(
     `oracle e2e: ${what} after ${((Date.now() - from) / 1000).toFixed(1)} s (at ${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n`,
   );
