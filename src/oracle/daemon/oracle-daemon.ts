@@ -329,7 +329,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       return true;
     };
     if (current.result && matches(current.result))
-      return settle(current.result, current.bundleHashes, "our own proposal");
+      return settle(current.result, current.bundleHashes, "our own computation");
     const urls = await peerUrls();
     const candidates: Hex[][] = [];
     for (const url of urls.values()) {
@@ -343,6 +343,8 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     }
     if (previousLeaves(epoch)) {
       for (const hashes of candidates) {
+        // A peer that has not settled the epoch yet names no bundles: nothing to recompute over.
+        if (hashes.length === 0) continue;
         const bundles: Bundle[] = [];
         for (const hash of hashes) {
           const bundle = await loadBundle(epoch, hash, [...urls.values()]);
@@ -353,9 +355,10 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
         if (matches(result)) return settle(result, hashes, "recomputed over the poster's bundles");
         log(`epoch ${epoch}: the posted root differs from our computation over the same bundles`);
       }
-      return false;
     }
-    // Without the previous epoch we cannot recompute: take a peer's leaves that prove the posted root.
+    // Not recomputable here (no previous epoch, or the poster's bundles are gone with the poster): the root on chain
+    // carries M oracles' signatures and is final, so take a peer's leaves that prove it rather than stall every
+    // later epoch on it.
     for (const url of urls.values()) {
       const response = await requestJson(`${url}/v1/epochs/${epoch}`, { timeoutMs: 4000 }).catch(() => undefined);
       const result = (response?.json as { result?: SerializedResult } | undefined)?.result;
@@ -538,6 +541,12 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
         });
       }
       const signature = await signEpochRoot(wallet.account, domain, epochRootOf(result));
+      // Remember what was signed: if the proposer posts it and dies before anyone fetched its record, this oracle
+      // still adopts the root from its own computation.
+      const current = record(epoch);
+      if (!settled(current)) {
+        store.putEpoch({ ...current, result: serializeResult(result), bundleHashes: proposal.body.bundleHashes });
+      }
       metrics.cosign.inc({ outcome: "signed" });
       log(`epoch ${epoch}: co-signed ${proposer.slice(0, 10)}'s root ${result.earningsRoot.slice(0, 10)}`);
       return { signature };
