@@ -11,9 +11,16 @@ import { InvalidInputError, StateError } from "./errors.ts";
  * kernel keeps the data), only not a power loss. For data that is cheap to lose on a machine crash.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, durable = true): void {
-  mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  const fd = openSync(temp, "w", mode);
+  let fd: number;
+  try {
+    fd = openSync(temp, "w", mode);
+  } catch (error) {
+    // The folder is made on the first write into it, not checked on every one (a syscall on hot paths).
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(temp, "w", mode);
+  }
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
     if (durable) fsyncSync(fd);

@@ -39,14 +39,18 @@ export function createDepositReader(params: {
     if (cached && age <= staleMs) {
       if (!refreshing.has(key)) {
         refreshing.add(key);
-        const entry = read(key);
-        // The stale value keeps answering until the fresh one is in; a failed refresh leaves it to age out.
-        entry.value
-          .then(
-            () => reads.set(key, entry),
-            () => {},
-          )
-          .finally(() => refreshing.delete(key));
+        // Sent on the next turn of the event loop: encoding the call and opening the request cost the job that
+        // asked a millisecond otherwise, and it does not wait for the answer.
+        setImmediate(() => {
+          const entry = read(key);
+          // The stale value keeps answering until the fresh one is in; a failed refresh leaves it to age out.
+          entry.value
+            .then(
+              () => reads.set(key, entry),
+              () => {},
+            )
+            .finally(() => refreshing.delete(key));
+        });
       }
       return cached.value;
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Hex, parseUnits } from "viem";
@@ -269,6 +270,31 @@ test("job requests: bad envelopes are refused with 400 and the reason, and leave
   } finally {
     await p.close();
   }
+});
+
+test("a body larger than the gateway takes is refused with 413 before it is read, and leaves no job behind", async () => {
+  const before = jobsLog();
+  // Declares 65 MiB (the default limit is 64 MiB) and sends a few bytes: the answer comes without the rest.
+  const answer = await new Promise<{ status: number; json: Json }>((resolve, reject) => {
+    const req = httpRequest(`${gateway.url}/v1/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(65 * 1024 * 1024) },
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+        req.destroy();
+      });
+    });
+    req.on("error", reject);
+    req.write('{"request":');
+  });
+  assert.equal(answer.status, 413);
+  assert.equal(answer.json.error, "PayloadTooLargeError");
+  assert.equal(answer.json.details.maxBytes, 64 * 1024 * 1024);
+  assert.equal(jobsLog(), before);
 });
 
 test("job requests: invalid work, wrong blobs and an uncovered deposit are refused before dispatch", async () => {

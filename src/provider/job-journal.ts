@@ -1,5 +1,6 @@
-// The result journal: every finished attempt's job.result body, written atomically BEFORE it is sent, one file per
-// (jobId, attempt). After a crash a repeated job.assign is answered from here: finished work never runs twice.
+// The result journal: every finished attempt's job.result body, written atomically in the same tick it is sent (just
+// after, so the customer does not wait for the file), one file per (jobId, attempt). After a crash a repeated
+// job.assign is answered from here: delivered work never runs twice.
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -25,18 +26,34 @@ export interface JobJournal {
 export function createJobJournal(options: { dir: string; now?: () => number }): JobJournal {
   const now = options.now ?? Date.now;
   // jobIds are 32 hex digits and attempts integers (both schema-checked), so the file name is safe.
-  const fileOf = (jobId: string, attempt: number) => join(options.dir, `${jobId}-${attempt}.json`);
+  const nameOf = (jobId: string, attempt: number) => `${jobId}-${attempt}.json`;
+  // The names on disk, listed once: a new job (nearly every one) is known absent without touching the disk.
+  let names: Set<string> | undefined;
+  const known = (): Set<string> => {
+    if (!names) {
+      try {
+        names = new Set(readdirSync(options.dir));
+      } catch {
+        names = new Set();
+      }
+    }
+    return names;
+  };
   return {
     get(jobId, attempt) {
       if (!/^[0-9a-f]{32}$/.test(jobId) || !Number.isInteger(attempt)) return undefined;
-      const entry = readJsonFile(fileOf(jobId, attempt), entrySchema);
+      const name = nameOf(jobId, attempt);
+      if (!known().has(name)) return undefined;
+      const entry = readJsonFile(join(options.dir, name), entrySchema);
       return entry?.result;
     },
     put(result) {
       const { jobId, attempt } = result.receipt;
+      const name = nameOf(jobId, attempt);
       // Survives a kill -9 without fsync (atomic rename); after a power loss a job may run again, which costs time,
       // never money: two fsyncs here were a third of a short job's dispatch overhead.
-      writeJsonAtomic(fileOf(jobId, attempt), { jobId, attempt, journaledAt: now(), result }, 0o644, false);
+      writeJsonAtomic(join(options.dir, name), { jobId, attempt, journaledAt: now(), result }, 0o644, false);
+      known().add(name);
     },
     prune(maxAgeMs) {
       let files: string[];
@@ -52,6 +69,7 @@ export function createJobJournal(options: { dir: string; now?: () => number }): 
         try {
           if (statSync(path).mtimeMs < cutoff) {
             rmSync(path, { force: true });
+            known().delete(file);
             removed++;
           }
         } catch {

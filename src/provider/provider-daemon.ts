@@ -1,6 +1,6 @@
 // The provider daemon: the process a person leaves running. Keeps an outbound link to each gateway, runs what they
 // assign, keeps and redeems the customers' vouchers, and serves /status and /metrics on loopback. Everything that
-// matters survives kill -9: results are journaled before they are sent, vouchers before they are counted, and what
+// matters survives kill -9: results are journaled as they are sent, vouchers before they are counted, and what
 // was redeemed is read back from the chain.
 import type { Hex, PublicClient } from "viem";
 import { type ChainWallet, type Deployment, getRegisteredProvider } from "../chain/index.ts";
@@ -165,7 +165,10 @@ export function createProviderDaemon(options: ProviderDaemonOptions): ProviderDa
 
   async function reply(link: GatewayLink, gateway: Hex, message: JobReply): Promise<void> {
     const envelope = await signEnvelope(signer, { type: message.type, to: gateway, body: message.body }, now);
-    if (!link.send(envelope as Envelope)) {
+    const delivered = link.send(envelope as Envelope);
+    // Journaled even when the gateway is gone: if it asks again, the journal answers.
+    if ("sent" in message) message.sent?.();
+    if (!delivered) {
       log("warn", "gateway gone before the reply could be sent", {
         url: link.url,
         type: message.type,
