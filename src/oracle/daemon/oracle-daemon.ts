@@ -331,37 +331,35 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
     if (current.result && matches(current.result))
       return settle(current.result, current.bundleHashes, "our own computation");
     const urls = await peerUrls();
-    const candidates: Hex[][] = [];
+    // Each peer's record of the epoch, read once: its bundle list to recompute over, or its leaves to check.
+    const records: { url: string; bundleHashes?: unknown; result?: SerializedResult }[] = [];
     for (const url of urls.values()) {
       try {
         const response = await requestJson(`${url}/v1/epochs/${epoch}`, { timeoutMs: 4000 });
-        const hashes = (response.json as { bundleHashes?: unknown } | undefined)?.bundleHashes;
-        if (response.status === 200 && Array.isArray(hashes)) candidates.push(hashes as Hex[]);
+        if (response.status === 200 && response.json) records.push({ url, ...(response.json as object) });
       } catch {
         // try the others
       }
     }
     if (previousLeaves(epoch)) {
-      for (const hashes of candidates) {
+      for (const { bundleHashes: hashes } of records) {
         // A peer that has not settled the epoch yet names no bundles: nothing to recompute over.
-        if (hashes.length === 0) continue;
+        if (!Array.isArray(hashes) || hashes.length === 0) continue;
         const bundles: Bundle[] = [];
-        for (const hash of hashes) {
+        for (const hash of hashes as Hex[]) {
           const bundle = await loadBundle(epoch, hash, [...urls.values()]);
           if (bundle) bundles.push(bundle);
         }
         if (bundles.length !== hashes.length) continue;
         const result = serializeResult(await compute(epoch, bundles));
-        if (matches(result)) return settle(result, hashes, "recomputed over the poster's bundles");
+        if (matches(result)) return settle(result, hashes as Hex[], "recomputed over the poster's bundles");
         log(`epoch ${epoch}: the posted root differs from our computation over the same bundles`);
       }
     }
     // Not recomputable here (no previous epoch, or the poster's bundles are gone with the poster): the root on chain
     // carries M oracles' signatures and is final, so take a peer's leaves that prove it rather than stall every
     // later epoch on it.
-    for (const url of urls.values()) {
-      const response = await requestJson(`${url}/v1/epochs/${epoch}`, { timeoutMs: 4000 }).catch(() => undefined);
-      const result = (response?.json as { result?: SerializedResult } | undefined)?.result;
+    for (const { url, result, bundleHashes } of records) {
       if (!result || !Array.isArray(result.leaves)) continue;
       const leaves = result.leaves.map((l) => ({
         account: l.account as Hex,
@@ -369,11 +367,7 @@ export async function createOracleDaemon(options: OracleDaemonOptions): Promise<
       }));
       const root = leaves.length > 0 ? buildEarningsTree(leaves).root : (`0x${"0".repeat(64)}` as Hex);
       if (root === posted.earningsRoot && matches(result)) {
-        return settle(
-          result,
-          (response?.json as { bundleHashes?: Hex[] } | undefined)?.bundleHashes ?? [],
-          `leaves from ${url}`,
-        );
+        return settle(result, Array.isArray(bundleHashes) ? (bundleHashes as Hex[]) : [], `leaves from ${url}`);
       }
     }
     return false;
