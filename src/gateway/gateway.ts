@@ -10,13 +10,14 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { Deployment } from "../chain/index.ts";
 import { createBlobCache } from "../core/blob-cache.ts";
 import { InvalidInputError } from "../core/errors.ts";
+import { nextTurn } from "../core/next-turn.ts";
 import { createReplayGuard, messageTypes, type NodeKey, nodeKeySigner } from "../protocol/index.ts";
 import { resourceTypes } from "../resources/index.ts";
 import { createChallengeRelay } from "./challenge-relay.ts";
 import { createDepositReader } from "./deposit-reader.ts";
 import { AdmissionRejectedError, admissionCloseCode, DuplicateJobError, NoProvidersError } from "./errors.ts";
 import { acceptFraudClaim } from "./fraud-claim.ts";
-import { openGatewayStore } from "./gateway-store.ts";
+import { type JobRecord, openGatewayStore } from "./gateway-store.ts";
 import { createHttpApi } from "./http-api.ts";
 import { type JobHooks, type JobOutcome, runJob } from "./job-engine.ts";
 import { acceptJobRequest } from "./job-request.ts";
@@ -180,9 +181,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             hint: "Try again later, raise maxPrice, or use another gateway.",
           });
         }
-        // The job id must be durable before the customer hears anything, not before the providers do: the flush
-        // runs while the job does. A crash before it lands loses only a job nobody was answered for.
-        accepted = store.appendJob({
+        // The job id must be durable before the customer hears anything, not before the providers do: it is written
+        // once the assignment is on the wire, and flushed while the job runs. A crash before it lands loses only a
+        // job nobody was answered for.
+        const record: JobRecord = {
           jobId: job.jobId,
           event: "accepted",
           at: now(),
@@ -191,7 +193,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           replicas: job.replicas,
           maxPrice: job.maxPrice.toString(),
           timeoutMs: job.timeoutMs,
-        });
+        };
+        accepted = nextTurn().then(() => store.appendJob(record));
         accepted.catch(() => {}); // awaited below; never unhandled meanwhile
       } catch (error) {
         release();
@@ -215,21 +218,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await accepted;
       release(); // the job log now remembers the id
       // The settlement record is for operators, not for safety (the id was made durable when accepted): nobody waits
-      // for it.
-      store
-        .appendJob({
-          jobId: job.jobId,
-          event: "settled",
-          at: now(),
-          status: outcome.status,
-          resultDigest: outcome.resultDigest,
-          verification: outcome.verification,
-          audited: outcome.audited,
-          reroutes: outcome.reroutes,
-          attempts: outcome.attempts,
-          reported: outcome.reported,
-          ...(outcome.error ? { error: outcome.error } : {}),
-        })
+      // for it, and it is written after the answer is on the wire.
+      const settlement: JobRecord = {
+        jobId: job.jobId,
+        event: "settled",
+        at: now(),
+        status: outcome.status,
+        resultDigest: outcome.resultDigest,
+        verification: outcome.verification,
+        audited: outcome.audited,
+        reroutes: outcome.reroutes,
+        attempts: outcome.attempts,
+        reported: outcome.reported,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
+      nextTurn()
+        .then(() => store.appendJob(settlement))
         .catch((error: Error) => log(`could not record the settlement of job ${job.jobId}: ${error.message}`));
       metrics.jobsTotal.inc({ status: outcome.status });
       metrics.jobDurationSeconds.observe((now() - startedAt) / 1000);

@@ -2,6 +2,7 @@ import type { Hex } from "viem";
 import type { z } from "zod";
 import type { BlobCache } from "../core/blob-cache.ts";
 import { InvalidInputError } from "../core/errors.ts";
+import { nextTurn } from "../core/next-turn.ts";
 import {
   type Envelope,
   hashSpec,
@@ -188,7 +189,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     // Checked on the next turn of the event loop: by then the job is in the sandbox's hands, so the check runs beside
     // it instead of before it.
-    const signed = new Promise<void>((resolve) => setImmediate(resolve))
+    const signed = nextTurn()
       .then(() => verifyEnvelopeSignature(request))
       .then((valid) => {
         if (!valid) {
@@ -277,7 +278,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     };
     active.set(key, job);
     occupied++;
-    log("info", "job started", { jobId: job.jobId, attempt: job.attempt, resource: type.name, customer });
+    // Logged on the next turn of the event loop, once the job is in the sandbox: the line's write is not on its path.
+    void nextTurn().then(() =>
+      log("info", "job started", { jobId: job.jobId, attempt: job.attempt, resource: type.name, customer }),
+    );
     let result: Awaited<ReturnType<ResourceRuntime<unknown>["run"]>>;
     let work = spec.data;
     if (options.faults?.underwork && type.underwork && random() < options.faults.underwork) {
