@@ -25,6 +25,7 @@ import { defaultComputeLimits } from "../src/resources/compute/index.ts";
 import { loadFixture } from "../src/resources/compute/sandbox/fixtures/load-fixture.ts";
 import { compileSandboxModule, createSandboxPool, type SandboxModule } from "../src/resources/compute/sandbox/index.ts";
 import { runCompute } from "../src/sdk/index.ts";
+import { calibrateBusy } from "./lib/busy-calibration.ts";
 import { type BenchNetwork, log, marketOnly, median, quantile, round, startBenchNetwork } from "./lib/network.ts";
 import { cpuByRole } from "./lib/process-cpu.ts";
 
@@ -66,38 +67,10 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
       // What the pool's hand-off to its worker and back adds to the module's own run (which the sandbox times).
       return { ms, handoffMs: ms - result.metering.wallMs, stdout: Buffer.from(result.stdout).toString() };
     };
-    const localMedian = async (n: number, count: number) => {
-      const samples: number[] = [];
-      for (let i = 0; i < count; i++) samples.push((await runLocal(n)).ms);
-      return median(samples);
-    };
     for (let i = 0; i < 20; i++) await runLocal(100_000); // warm the worker and V8's tiers
 
     // ---- calibration: N with a local median near each target
-    const iterations: Record<string, number> = {};
-    {
-      const probe = 20_000_000;
-      const probeMs = await localMedian(probe, 3);
-      const fixedMs = await localMedian(0, 21);
-      const nsPerRound = ((probeMs - fixedMs) * 1e6) / probe;
-      log(`calibration: ${nsPerRound.toFixed(2)} ns/round, ${fixedMs.toFixed(3)} ms fixed`);
-      for (const size of sizes) {
-        let n = Math.max(0, Math.round(((size.targetMs - fixedMs) * 1e6) / nsPerRound));
-        let best = { n, error: Number.POSITIVE_INFINITY };
-        const samples = size.targetMs >= 1000 ? 1 : size.targetMs >= 100 ? 3 : 21;
-        for (let round = 0; round < 6; round++) {
-          const ms = await localMedian(n, samples);
-          const error = Math.abs(ms - size.targetMs) / size.targetMs;
-          if (error < best.error) best = { n, error };
-          if (error < 0.03) break;
-          // Scale the variable part: time ≈ fixed + n × slope.
-          const variable = Math.max(ms - fixedMs, 1e-3);
-          n = Math.max(0, Math.round((n * Math.max(size.targetMs - fixedMs, 0.05)) / variable));
-        }
-        iterations[size.name] = best.n;
-        log(`calibration: ${size.name} → N = ${best.n} (${(best.error * 100).toFixed(1)} % off)`);
-      }
-    }
+    const iterations: Record<string, number> = await calibrateBusy(async (n) => (await runLocal(n)).ms, sizes);
 
     const measure = async (network: BenchNetwork, label: string) => {
       const client = network.client();
