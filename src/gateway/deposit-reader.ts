@@ -1,6 +1,7 @@
 // The gateway's view of customers' escrow deposits: what admits a job, read from the chain and briefly reused.
 import type { Hex, PublicClient } from "viem";
 import { escrowAbi } from "../chain/index.ts";
+import { nextTurn } from "../core/next-turn.ts";
 
 /**
  * Reads customers' escrow deposits, reusing a read for `maxAgeMs` (and sharing one in flight). A read older than that
@@ -41,7 +42,7 @@ export function createDepositReader(params: {
         refreshing.add(key);
         // Sent on the next turn of the event loop: encoding the call and opening the request cost the job that
         // asked a millisecond otherwise, and it does not wait for the answer.
-        setImmediate(() => {
+        void nextTurn().then(() => {
           const entry = read(key);
           // The stale value keeps answering until the fresh one is in; a failed refresh leaves it to age out.
           entry.value
