@@ -1,5 +1,6 @@
 // Sends a contract call the safe way: simulate first (a revert surfaces as its custom error, nothing is sent),
-// then send and wait for the receipt. Reverts become ContractRevertedError carrying the error's name and args.
+// then send and wait for the receipt. Reverts become ContractRevertedError carrying the error's name and args, also
+// for a transaction that reverts once mined (the state changed between simulation and block).
 import {
   type Abi,
   BaseError,
@@ -57,11 +58,46 @@ export async function writeContractAndWait<
     const { request } = await publicClient.simulateContract({ ...(call as any), account: wallet.account });
     const hash = await wallet.writeContract(request);
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") {
-      throw new ContractRevertedError(`${context} reverted on chain`, { details: { hash } });
-    }
+    if (receipt.status !== "success") throw await explainRevert(publicClient, wallet, call, receipt, context);
     return receipt;
   } catch (error) {
     throw wrapChainError(error, context);
   }
+}
+
+/**
+ * Why a sent transaction reverted although its simulation passed: the call is replayed on the state its block started
+ * from, which names the custom error when the state changed under it; when the replay passes, the receipt's gas tells
+ * whether it ran out of gas.
+ */
+async function explainRevert(
+  publicClient: PublicClient,
+  wallet: ChainWallet,
+  call: unknown,
+  receipt: TransactionReceipt,
+  context: string,
+): Promise<GroundworkError> {
+  const hash = receipt.transactionHash;
+  const details: Record<string, unknown> = {
+    hash,
+    block: receipt.blockNumber.toString(),
+    gasUsed: receipt.gasUsed.toString(),
+  };
+  try {
+    details.gasLimit = (await publicClient.getTransaction({ hash })).gas.toString();
+    const replay = { ...(call as object), account: wallet.account, blockNumber: receipt.blockNumber - 1n };
+    // biome-ignore lint/suspicious/noExplicitAny: viem's generic request type is too deep to name here.
+    await publicClient.simulateContract(replay as any);
+    details.replay = "passes on the state before its block";
+  } catch (error) {
+    const replayed = wrapChainError(error, context);
+    if (replayed instanceof ContractRevertedError) {
+      return new ContractRevertedError(`${context} reverted on chain: ${String(replayed.details?.error)}`, {
+        details: { ...details, ...replayed.details },
+        cause: error,
+      });
+    }
+    details.replay = `could not be replayed: ${replayed.message}`;
+  }
+  return new ContractRevertedError(`${context} reverted on chain`, { details });
 }
