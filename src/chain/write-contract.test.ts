@@ -2,9 +2,10 @@
 // state its block started from names the contract's error, or passes when the race happened inside the block.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type Hex, parseUnits } from "viem";
+import { type Hex, parseGwei, parseUnits } from "viem";
 import { startTestChain, type TestChain } from "../testing/index.ts";
 import { escrowAbi, tokenAbi } from "./artifacts.generated.ts";
+import type { ChainWallet } from "./clients.ts";
 import { signVoucher } from "./voucher.ts";
 import { ContractRevertedError, writeContractAndWait } from "./write-contract.ts";
 
@@ -18,16 +19,17 @@ after(async () => {
   await chain?.stop();
 });
 
+const amount = parseUnits("10", 18);
+// Fixed gas and fees: nothing is estimated on a state that changed, and the competitor comes first in a shared block.
+const gas = 300_000n;
+const maxFeePerGas = parseGwei("100");
+
 /** The customer (account 1) tops its escrow deposit up by `amount`. */
-async function deposit(amount: bigint): Promise<void> {
+async function deposit(): Promise<void> {
   const { token, escrow } = chain.deployment.contracts;
   const customer = chain.wallet(1);
-  await writeContractAndWait(chain.publicClient, customer, {
-    address: token,
-    abi: tokenAbi,
-    functionName: "approve",
-    args: [escrow, amount],
-  });
+  const call = { address: token, abi: tokenAbi, functionName: "approve", args: [escrow, amount] } as const;
+  await writeContractAndWait(chain.publicClient, customer, call);
   await writeContractAndWait(chain.publicClient, customer, {
     address: escrow,
     abi: escrowAbi,
@@ -36,93 +38,99 @@ async function deposit(amount: bigint): Promise<void> {
   });
 }
 
-/** Provider `index` redeems a voucher for `cumulative` from the customer; the promise settles once it is mined. */
-async function redeem(index: number, cumulative: bigint) {
+/** The redeem call of a voucher from the customer to provider `index` for `amount`. */
+async function redeemCall(index: number) {
   const voucher = {
     customer: chain.account(1).address,
     provider: chain.account(index).address,
-    cumulativeAmount: cumulative,
+    cumulativeAmount: amount,
   };
   const domain = { chainId: chain.deployment.chainId, escrow: chain.deployment.contracts.escrow };
   const signature = await signVoucher(chain.account(1), domain, voucher);
-  return writeContractAndWait(chain.publicClient, chain.wallet(index), {
+  return {
     address: chain.deployment.contracts.escrow,
     abi: escrowAbi,
     functionName: "redeem",
     args: [voucher, signature],
+  } as const;
+}
+
+/** Provider `index` redeems through writeContractAndWait; `between` runs after its simulation, before its send. */
+async function redeemWith(index: number, between: () => Promise<unknown>) {
+  const wallet = chain.wallet(index);
+  const racing = {
+    ...wallet,
+    writeContract: async (request: Parameters<ChainWallet["writeContract"]>[0]) => {
+      await between();
+      return wallet.writeContract({
+        ...request,
+        gas,
+        maxFeePerGas,
+        maxPriorityFeePerGas: parseGwei("1"),
+      } as typeof request);
+    },
+  } as ChainWallet;
+  return writeContractAndWait(chain.publicClient, racing, await redeemCall(index));
+}
+
+/** Provider `index` sends its redeem straight away, without waiting for it to be mined. */
+async function sendRedeem(index: number): Promise<Hex> {
+  return chain.wallet(index).writeContract({
+    ...(await redeemCall(index)),
+    gas,
+    maxFeePerGas,
+    maxPriorityFeePerGas: parseGwei("2"),
   });
 }
-
-const pendingCount = async () =>
-  ((await rpc({ method: "eth_getBlockByNumber", params: ["pending", false] })) as { transactions: Hex[] }).transactions
-    .length;
-
-/** Mines empty blocks until `done` settles: a receipt waiter that missed the block its transaction is in sees the next. */
-async function mineUntil(done: Promise<unknown>): Promise<void> {
-  let finished = false;
-  void done.finally(() => {
-    finished = true;
-  });
-  while (!finished) {
-    await rpc({ method: "evm_mine", params: [] });
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Starts both redeems while nothing is mined, so both simulations see the full deposit; resolves once both are sent,
- * with their outcomes to come (wrapped: an async function's promise would wait for them). */
-async function racingRedeems(amount: bigint, providers: [number, number]) {
-  await rpc({ method: "evm_setAutomine", params: [false] });
-  const first = redeem(providers[0], amount);
-  const second = redeem(providers[1], amount);
-  const settled = Promise.allSettled([first, second]);
-  for (let i = 0; i < 200 && (await pendingCount()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
-  assert.equal(await pendingCount(), 2, "both redeems sent");
-  return { settled };
-}
-
-test("two redeems draining one deposit in the same block: the loser's revert says the replay passes before it", async () => {
-  const amount = parseUnits("10", 18);
-  await deposit(amount);
-  const { settled } = await racingRedeems(amount, [2, 3]);
-  try {
-    await rpc({ method: "evm_mine", params: [] });
-  } finally {
-    await rpc({ method: "evm_setAutomine", params: [true] });
-  }
-  await mineUntil(settled);
-  const results = await settled;
-  assert.equal(results.filter((r) => r.status === "fulfilled").length, 1, "one redeem lands");
-  const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-  assert.ok(lost.reason instanceof ContractRevertedError, String(lost.reason));
-  assert.equal(lost.reason.message, "redeem reverted on chain");
-  const details = lost.reason.details as Record<string, string>;
-  assert.equal(details.replay, "passes on the state before its block");
-  assert.match(details.hash as string, /^0x[0-9a-f]{64}$/);
-  assert.ok(BigInt(details.gasUsed as string) < BigInt(details.gasLimit as string), "not out of gas");
-});
 
 test("a redeem mined a block after the one that drained the deposit: its revert names the contract's error", async () => {
-  const amount = parseUnits("10", 18);
-  await deposit(amount);
-  const { settled } = await racingRedeems(amount, [4, 5]); // providers that have redeemed nothing yet
-  // One redeem per block: the block's gas limit fits one of them and not two.
-  const block = (await rpc({ method: "eth_getBlockByNumber", params: ["latest", false] })) as { gasLimit: Hex };
-  try {
-    await rpc({ method: "evm_setBlockGasLimit", params: ["0x30000"] });
-    await rpc({ method: "evm_mine", params: [] });
-    await rpc({ method: "evm_mine", params: [] });
-  } finally {
-    await rpc({ method: "evm_setBlockGasLimit", params: [block.gasLimit] });
-    await rpc({ method: "evm_setAutomine", params: [true] });
-  }
-  await mineUntil(settled);
-  const results = await settled;
-  assert.equal(results.filter((r) => r.status === "fulfilled").length, 1, "one redeem lands");
-  const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-  assert.ok(lost.reason instanceof ContractRevertedError, String(lost.reason));
-  assert.equal(lost.reason.message, "redeem reverted on chain: EscrowInsufficientDeposit");
-  const details = lost.reason.details as Record<string, unknown>;
+  await deposit();
+  const lost = await redeemWith(3, async () => {
+    const hash = await sendRedeem(2); // mined at once: the deposit is gone before provider 3's redeem is sent
+    assert.equal((await chain.publicClient.waitForTransactionReceipt({ hash })).status, "success");
+  }).then(
+    () => assert.fail("the second redeem should revert"),
+    (error: unknown) => error,
+  );
+  assert.ok(lost instanceof ContractRevertedError, String(lost));
+  assert.equal(lost.message, "redeem reverted on chain: EscrowInsufficientDeposit");
+  const details = lost.details as Record<string, unknown>;
   assert.equal(details.error, "EscrowInsufficientDeposit");
   assert.deepEqual(details.args, [chain.account(1).address]);
+  assert.match(String(details.hash), /^0x[0-9a-f]{64}$/);
+});
+
+test("two redeems draining one deposit in the same block: the loser's revert says the replay passes before it", async () => {
+  await deposit();
+  await rpc({ method: "evm_setAutomine", params: [false] });
+  let lost: unknown;
+  try {
+    const outcome = redeemWith(5, () => sendRedeem(4)).then(
+      () => assert.fail("the redeem that comes second in the block should revert"),
+      (error: unknown) => error,
+    );
+    const pending = async () =>
+      ((await rpc({ method: "eth_getBlockByNumber", params: ["pending", false] })) as { transactions: Hex[] })
+        .transactions.length;
+    for (let i = 0; i < 400 && (await pending()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(await pending(), 2, "both redeems are waiting to be mined");
+    await rpc({ method: "evm_mine", params: [] });
+    // Empty blocks until the outcome is in: a receipt waiter that missed the block its transaction is in sees the next.
+    let settled = false;
+    void outcome.finally(() => {
+      settled = true;
+    });
+    while (!settled) {
+      await new Promise((r) => setTimeout(r, 100));
+      await rpc({ method: "evm_mine", params: [] });
+    }
+    lost = await outcome;
+  } finally {
+    await rpc({ method: "evm_setAutomine", params: [true] });
+  }
+  assert.ok(lost instanceof ContractRevertedError, String(lost));
+  assert.equal(lost.message, "redeem reverted on chain");
+  const details = lost.details as Record<string, string>;
+  assert.equal(details.replay, "passes on the state before its block");
+  assert.ok(BigInt(details.gasUsed as string) < BigInt(details.gasLimit as string), "not out of gas");
 });
