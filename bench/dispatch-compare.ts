@@ -3,7 +3,7 @@
 // `dispatch` figures by several points, land on both alike. A change worth a fraction of a millisecond shows here
 // when separate runs of `dispatch` cannot tell it from noise.
 // Per job: network time − the provider's own run of the module (its receipt's metering.wallMs), in ms.
-// `npm run bench -- dispatch-compare --base DIR [--jobs 80] [--ms 100] [--audits BPS]`
+// `npm run bench -- dispatch-compare --base DIR [--jobs 80] [--ms 100] [--audits BPS] [--warm 300]`
 //   DIR: another checkout of this project with its dependencies installed (e.g. `git worktree add DIR main`, then a
 //   node_modules of its own or a link to this one).
 import { randomBytes } from "node:crypto";
@@ -49,8 +49,10 @@ export default async function dispatchCompareBench(args: string[]): Promise<Reco
   const jobs = Number(option(args, "jobs") ?? 80);
   const targetMs = Number(option(args, "ms") ?? 100);
   const auditShareBps = Number(option(args, "audits") ?? 0);
+  const warmJobs = Number(option(args, "warm") ?? 300);
   if (!Number.isInteger(jobs) || jobs < 4) throw new Error("--jobs is an integer of at least 4");
   if (!(targetMs >= 1 && targetMs <= 10_000)) throw new Error("--ms is 1 to 10,000");
+  if (!Number.isInteger(warmJobs) || warmJobs < 0) throw new Error("--warm is a number of jobs (an integer ≥ 0)");
   if (!Number.isInteger(auditShareBps) || auditShareBps < 0 || auditShareBps > 10_000) {
     throw new Error("--audits is basis points, 0 to 10,000");
   }
@@ -99,6 +101,19 @@ export default async function dispatchCompareBench(args: string[]): Promise<Reco
       await side.client.settlePayments();
       return ms;
     };
+    // Both networks serve a few hundred trivial jobs first, so the pairs compare the steady state of roles whose code
+    // is at its JIT tiers (a fresh process runs its first jobs interpreted, slower by milliseconds).
+    for (const side of sides) {
+      let left = warmJobs;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (left-- > 0) {
+            await side.run(side.client, { module: busy, input, args: ["0"], replicas: 1, maxPrice, timeoutMs: 60_000 });
+          }
+        }),
+      );
+      await side.client.settlePayments();
+    }
     for (let i = 0; i < 5; i++) for (const side of sides) await one(side);
     const diffs: number[] = [];
     for (let i = 0; i < jobs; i++) {
@@ -116,6 +131,7 @@ export default async function dispatchCompareBench(args: string[]): Promise<Reco
       targetMs,
       iterations,
       auditShareBps,
+      warmJobs,
       baseOverheadMs: round(median(sides[0].overheads), 3),
       thisOverheadMs: round(median(sides[1].overheads), 3),
       /** Median over pairs of (this − base): negative when this checkout is faster. */
