@@ -1,5 +1,6 @@
 // A transaction whose simulation passed but which reverted once mined is reported with why: the call replayed on the
-// state its block started from names the contract's error, or passes when the race happened inside the block.
+// state its block started from names the contract's error, runs out of gas, or passes when the race happened inside
+// the block. And the gas a call is sent with leaves room for what changes between its estimate and its block.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type Hex, parseGwei, parseUnits } from "viem";
@@ -38,12 +39,12 @@ async function deposit(): Promise<void> {
   });
 }
 
-/** The redeem call of a voucher from the customer to provider `index` for `amount`. */
-async function redeemCall(index: number) {
+/** The redeem call of a voucher from the customer to provider `index` for `cumulativeAmount` (default `amount`). */
+async function redeemCall(index: number, cumulativeAmount = amount) {
   const voucher = {
     customer: chain.account(1).address,
     provider: chain.account(index).address,
-    cumulativeAmount: amount,
+    cumulativeAmount,
   };
   const domain = { chainId: chain.deployment.chainId, escrow: chain.deployment.contracts.escrow };
   const signature = await signVoucher(chain.account(1), domain, voucher);
@@ -133,4 +134,79 @@ test("two redeems draining one deposit in the same block: the loser's revert say
   const details = lost.details as Record<string, string>;
   assert.equal(details.replay, "passes on the state before its block");
   assert.ok(BigInt(details.gasUsed as string) < BigInt(details.gasLimit as string), "not out of gas");
+});
+
+/**
+ * Provider `first` redeems half of a fresh deposit in a block at a second of our choosing; its burn share writes the
+ * token's total-supply checkpoint for that second, which is returned. Then provider `second` redeems the other half
+ * through a wallet whose writeContract has it mined ten seconds later: estimated in that second, its own burn updates
+ * the checkpoint in place; mined in a later one, it writes a new one. `bareEstimate`: sent with the estimate made on
+ * that second's block as its gas limit, no room above it (otherwise writeContractAndWait's own gas is sent).
+ */
+async function redeemAcrossSeconds(first: number, second: number, options: { bareEstimate?: boolean } = {}) {
+  await deposit();
+  const latest = async () => (await chain.publicClient.getBlock()).timestamp;
+  const at = (await latest()) + 100n;
+  await rpc({ method: "evm_setNextBlockTimestamp", params: [`0x${at.toString(16)}`] });
+  await writeContractAndWait(chain.publicClient, chain.wallet(first), await redeemCall(first, amount / 2n));
+  const checkpointed = await chain.publicClient.getBlock();
+  assert.equal(checkpointed.timestamp, at);
+  const call = await redeemCall(second, amount / 2n);
+  // Estimated on the block of second `at` itself, so it is what a node estimates within that second, however long
+  // this test took to get here.
+  const estimate = await chain.publicClient.estimateContractGas({
+    ...call,
+    account: chain.account(second),
+    blockNumber: checkpointed.number,
+  });
+  const wallet = chain.wallet(second);
+  const sent: { gas?: bigint } = {};
+  const late = {
+    ...wallet,
+    writeContract: async (request: Parameters<ChainWallet["writeContract"]>[0]) => {
+      const gas = options.bareEstimate ? estimate : (request as { gas?: bigint }).gas;
+      sent.gas = gas;
+      await rpc({ method: "evm_setNextBlockTimestamp", params: [`0x${(at + 10n).toString(16)}`] });
+      return wallet.writeContract({ ...request, gas } as typeof request);
+    },
+  } as ChainWallet;
+  const outcome = await writeContractAndWait(chain.publicClient, late, call).then(
+    (receipt) => ({ receipt }),
+    (error: unknown) => ({ error }),
+  );
+  return { at, estimate, sent, outcome, minedAt: await latest() };
+}
+
+test("a redeem estimated in the second its block's burn was checkpointed and mined seconds later has the gas it needs", async () => {
+  const { at, estimate, sent, outcome, minedAt } = await redeemAcrossSeconds(6, 7);
+  assert.ok("receipt" in outcome, String((outcome as { error?: unknown }).error));
+  assert.equal(outcome.receipt.status, "success");
+  assert.equal(minedAt, at + 10n);
+  assert.ok(sent.gas !== undefined && sent.gas > estimate, "sent with room above the estimate");
+  const redeemed = await chain.publicClient.readContract({
+    address: chain.deployment.contracts.escrow,
+    abi: escrowAbi,
+    functionName: "redeemed",
+    args: [chain.account(1).address, chain.account(7).address],
+  });
+  assert.equal(redeemed, amount / 2n);
+});
+
+test("the same redeem sent with its bare estimate runs out of gas once mined, and its error says so", async () => {
+  const { estimate, outcome } = await redeemAcrossSeconds(8, 9, { bareEstimate: true });
+  assert.ok("error" in outcome, "a redeem with no room above its estimate runs out of gas in the later second");
+  const { error } = outcome;
+  assert.ok(error instanceof ContractRevertedError, String(error));
+  assert.equal(error.message, "redeem ran out of gas on chain");
+  const details = error.details as Record<string, string>;
+  assert.equal(details.gasLimit, estimate.toString());
+  assert.equal(details.replay, "fails at its gas limit and passes without one");
+  assert.match(error.hint ?? "", /estimates afresh/);
+  const redeemed = await chain.publicClient.readContract({
+    address: chain.deployment.contracts.escrow,
+    abi: escrowAbi,
+    functionName: "redeemed",
+    args: [chain.account(1).address, chain.account(9).address],
+  });
+  assert.equal(redeemed, 0n, "nothing was redeemed");
 });
