@@ -2,7 +2,6 @@
 // process with its own key and stake), and a funded demo customer. stop() shuts every child down and frees the home.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseUnits } from "viem";
@@ -20,6 +19,7 @@ import {
   writeContractAndWait,
   writeDeployment,
 } from "../chain/index.ts";
+import { freeLocalPort } from "../core/free-port.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
 import { normalizeGatewayUrl, writeProviderConfig } from "../provider/index.ts";
 import { computeResource } from "../resources/compute/index.ts";
@@ -109,19 +109,6 @@ function localPassword(home: string): { password: string; file: string } {
 }
 
 const cheapKdf = { n: 2 ** 14, r: 8, p: 1 };
-
-function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 export async function startLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetwork> {
   const lock = acquireLock(options.home, "localnet");

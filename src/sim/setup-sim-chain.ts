@@ -2,7 +2,6 @@
 // simulation's genesis (short epochs, the sim's wallets as genesis holders), and every node key registered with the
 // minimum stake. Registration is batched: each owner signs its approvals and registrations with consecutive nonces,
 // everything is sent without waiting, and a few large blocks mine it all.
-import { createServer } from "node:net";
 import { encodeFunctionData, type Hex, type PublicClient, parseEther } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import {
@@ -19,6 +18,7 @@ import {
   startAnvil,
   tokenAbi,
 } from "../chain/index.ts";
+import { freeLocalPort } from "../core/free-port.ts";
 import { devAccountRoles, devPrivateKey, localNetworkParams } from "../localnet/index.ts";
 import { type ChainDriver, createChainDriver, type SentTransaction, type SimCall } from "./chain-driver.ts";
 import type { Population } from "./population.ts";
@@ -47,15 +47,6 @@ const SIMPLE_GAS = 150_000n;
 const ETHER_FOR_GAS = parseEther("1000000");
 /** Rewards' genesis lies this far after the chain's clock at deploy: setup never runs into epoch 0. */
 const GENESIS_DELAY = 86_400;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 /** What a full run needs in escrow per customer: every job paid up to three providers (audit + tie-break), plus room. */
 export function customerBudget(options: SimOptions): bigint {
@@ -97,7 +88,7 @@ export async function setupSimChain(params: {
   let anvil: Anvil | undefined;
   let rpcUrl = options.rpcUrl;
   if (!rpcUrl) {
-    anvil = await startAnvil({ port: await freePort() });
+    anvil = await startAnvil({ port: await freeLocalPort() });
     rpcUrl = anvil.rpcUrl;
   }
   try {

@@ -1,24 +1,14 @@
 // Test support: real `gw` processes on loopback, free ports, and temporary home folders. Used by end-to-end tests only.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeLocalPort } from "../core/free-port.ts";
 
 const gwBin = join(import.meta.dirname, "..", "..", "bin", "gw.js");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+/** A free loopback port (see core/free-port.ts). */
+export const freePort = (): Promise<number> => freeLocalPort();
 
 export function tempHome(prefix = "gw-test-"): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
