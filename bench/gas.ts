@@ -1,7 +1,6 @@
 // Gas on a real chain (anvil): claims in a 1,000,000-provider earnings tree, root posts with 3 and 5 oracle
 // signatures, voucher redemptions, and the per-job payment cost with vouchers against paying each job on chain.
 // Figures are transaction gas (receipt gasUsed: what the sender pays, 21,000 base and calldata included).
-import { createServer } from "node:net";
 import { createTestClient, type Hex, http, parseUnits, type TransactionReceipt } from "viem";
 import {
   buildEarningsTree,
@@ -17,22 +16,14 @@ import {
   startAnvil,
   tokenAbi,
 } from "../src/chain/index.ts";
+import { freeLocalPort } from "../src/core/free-port.ts";
 import { devAccount, devPrivateKey, localNetworkParams } from "../src/localnet/index.ts";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 8545));
-    });
-  });
-}
-
 export default async function gasBench(args: string[]): Promise<Record<string, unknown>> {
   const providers = Number(args[0] ?? 1_000_000);
-  const anvil = await startAnvil({ port: await freePort() });
+  const anvil = await startAnvil({ port: await freeLocalPort() });
   try {
     const chainId = 31337;
     const publicClient = createChainPublicClient({ rpcUrl: anvil.rpcUrl, chainId });
