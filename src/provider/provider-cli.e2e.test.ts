@@ -2,7 +2,8 @@
 // check that nothing that matters was only in memory: finished results come from the journal, vouchers from disk.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Hex, parseUnits } from "viem";
 import {
@@ -164,6 +165,10 @@ test("a finished (jobId, attempt) is answered from the journal after a SIGKILL a
   assert.equal(first?.type, messageTypes.jobResult);
   const firstBody = jobResultBody.parse(first?.body);
   assert.deepEqual(new Uint8Array(Buffer.from(firstBody.output, "base64")), stdin);
+  // The provider journals a result in the tick it sends it, just after (job-runner.ts, JobReply.sent): killed in
+  // between, it has delivered the result but not journaled it. Finished means journaled, so the kill waits for that.
+  const journaled = join(providerPaths(home.path).journal, `${jobId}-0.json`);
+  await waitFor("the result in the provider's journal", () => existsSync(journaled) || undefined);
 
   await killDaemon();
   await startDaemon();
