@@ -163,7 +163,13 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
         return { figures, auditedJobs };
       };
       // The first jobs of a fresh network, before anything else ran on it: reported apart (firstJobs100ms).
-      const fresh = await sample(sizes[1] as Size, 10, 0, "100ms on the fresh network (its first 10 jobs)");
+      const freshJobs = 10;
+      const fresh = await sample(
+        sizes[1] as Size,
+        freshJobs,
+        0,
+        `100ms on the fresh network (its first ${freshJobs} jobs)`,
+      );
       // Throughput first: trivial jobs (busy 0), 24 in flight through one client. It also brings the roles' code to the
       // JIT tiers of a network in service (a fresh process runs its first jobs interpreted: the same path costs a
       // 100 ms job about 2.5 ms more over its first few dozen jobs than after a few hundred), so the latency medians
@@ -200,7 +206,7 @@ export default async function dispatchBench(args: string[]): Promise<Record<stri
         audited,
         trivialJobsPerSec: round(trivialJobsPerSec, 1),
         cpuMsPerJob,
-        servedBeforeLatency: trivialJobs + concurrency + 10,
+        servedBeforeLatency: freshJobs + concurrency + trivialJobs,
         firstJobs100ms: {
           overhead: fresh.figures.overhead,
           networkMs: fresh.figures.networkMs,

@@ -3,12 +3,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freeLocalPort } from "../core/free-port.ts";
 
 const gwBin = join(import.meta.dirname, "..", "..", "bin", "gw.js");
 
-/** A free loopback port (see core/free-port.ts). */
-export const freePort = (): Promise<number> => freeLocalPort();
+export { freeLocalPort as freePort } from "../core/free-port.ts";
 
 export function tempHome(prefix = "gw-test-"): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
